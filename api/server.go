@@ -1,0 +1,185 @@
+// Package api is Stagecraft's HTTP interface: the gin router, its
+// middleware and handlers, and the OpenAPI description of it all. It speaks
+// to the domain through the stagecraft package's services and never to a
+// database or object store directly.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/library"
+)
+
+// Authenticator signs users in and resolves bearer tokens.
+type Authenticator interface {
+	Login(ctx context.Context, email, password, clientIP string) (*auth.Session, error)
+	Authenticate(ctx context.Context, bearer string) (*stagecraft.User, error)
+	CreateAPIToken(ctx context.Context, u *stagecraft.User, name string) (*stagecraft.APIToken, string, error)
+}
+
+// Check is a readiness probe of one dependency.
+type Check struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Auth     Authenticator
+	Users    stagecraft.UserService
+	Taxonomy stagecraft.TaxonomyService
+	Assets   stagecraft.AssetService
+	Library  *library.Service
+	Checks   []Check
+	// BlobHandler serves signed URLs of the local blob store under
+	// /blobs/; nil when blobs are served by S3.
+	BlobHandler http.Handler
+	Log         *slog.Logger
+	Now         stagecraft.Clock
+	PublicURL   string
+	// MaxUpload is the largest accepted file, in bytes.
+	MaxUpload int64
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// when finding a client's address for throttling.
+	TrustedProxies []string
+}
+
+// maxJSONBody caps JSON request bodies.
+const maxJSONBody = 1 << 20
+
+// Handler returns the router with every route.
+func (s *Server) Handler() (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.ContextWithFallback = true
+	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	r.Use(s.requestContext, securityHeaders)
+	r.NoRoute(noRoute)
+	r.NoMethod(noMethod)
+
+	r.GET("/healthz", s.handleHealthz)
+	r.GET("/readyz", s.handleReadyz)
+	if s.BlobHandler != nil {
+		r.GET("/blobs/*key", gin.WrapH(s.BlobHandler))
+		r.HEAD("/blobs/*key", gin.WrapH(s.BlobHandler))
+	}
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.json", s.handleOpenAPI)
+	v1.POST("/auth/login", s.handleLogin)
+
+	a := v1.Group("", s.authenticate)
+	admin := requireRole(stagecraft.RoleAdmin)
+	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
+
+	a.GET("/me", s.handleMe)
+	a.POST("/users", admin, s.handleUserCreate)
+	a.GET("/users", admin, s.handleUserList)
+	a.POST("/api-tokens", s.handleAPITokenCreate)
+	a.GET("/api-tokens", s.handleAPITokenList)
+	a.DELETE("/api-tokens/:id", s.handleAPITokenDelete)
+
+	a.GET("/taxonomy", s.handleTaxonomyGet)
+	a.PUT("/taxonomy", admin, s.handleTaxonomyPut)
+
+	a.POST("/assets", managers, s.handleAssetCreate)
+	a.GET("/assets", s.handleAssetList)
+	a.GET("/assets/:id", s.handleAssetGet)
+	a.PATCH("/assets/:id", managers, s.handleAssetPatch)
+	a.DELETE("/assets/:id", managers, s.handleAssetDelete)
+	a.POST("/assets/:id/versions", managers, s.handleVersionCreate)
+	a.GET("/assets/:id/versions", s.handleVersionList)
+	a.GET("/assets/:id/download", s.handleAssetDownload)
+	a.GET("/assets/:id/thumbnail", s.handleAssetThumbnail)
+	return r, nil
+}
+
+// bindJSON decodes a JSON body into v, refusing unknown fields, trailing
+// data and bodies over maxJSONBody, with a message naming what is wrong.
+func bindJSON(c *gin.Context, v any) error {
+	ct := c.ContentType()
+	if ct != "" && ct != "application/json" {
+		return stagecraft.Errorf(stagecraft.EUNSUPPORTED, "Content-Type must be application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return stagecraft.Errorf(stagecraft.EINVALID, "request body must hold a single JSON value.")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case isMaxBytes(err):
+		return stagecraft.Errorf(stagecraft.ETOOLARGE, "request body is larger than %d bytes.", maxJSONBody)
+	case errors.Is(err, io.EOF):
+		return stagecraft.Errorf(stagecraft.EINVALID, "request body is empty; a JSON object is required.")
+	case errors.As(err, &syn):
+		return stagecraft.Errorf(stagecraft.EINVALID, "request body is not valid JSON (at byte %d).", syn.Offset)
+	case errors.As(err, &typ):
+		return stagecraft.Errorf(stagecraft.EINVALID, "%s: expected %s.", fieldName(typ.Field), typ.Type).
+			WithDetails(map[string]any{"field": fieldName(typ.Field)})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return stagecraft.Errorf(stagecraft.EINVALID, "%s: unknown field.", f).
+			WithDetails(map[string]any{"field": f})
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return stagecraft.Errorf(stagecraft.EINVALID, "request body is not valid JSON (it ends too soon).")
+	}
+	var se *stagecraft.Error
+	if errors.As(err, &se) {
+		return se
+	}
+	return stagecraft.Errorf(stagecraft.EINVALID, "request body is not valid JSON: %v.", err)
+}
+
+func fieldName(f string) string {
+	if f == "" {
+		return "body"
+	}
+	return f
+}
+
+// listParams reads ?limit= (default 20, max 100) and ?offset=.
+func listParams(c *gin.Context) (limit, offset int, err error) {
+	limit, offset = 20, 0
+	if v := c.Query("limit"); v != "" {
+		if _, err := fmt.Sscan(v, &limit); err != nil || limit < 1 || limit > 100 {
+			return 0, 0, stagecraft.Errorf(stagecraft.EINVALID, "limit must be a whole number from 1 to 100.")
+		}
+	}
+	if v := c.Query("offset"); v != "" {
+		if _, err := fmt.Sscan(v, &offset); err != nil || offset < 0 || offset > 1_000_000 {
+			return 0, 0, stagecraft.Errorf(stagecraft.EINVALID, "offset must be a whole number of at least 0.")
+		}
+	}
+	return limit, offset, nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}

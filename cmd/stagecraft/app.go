@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/api"
+	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/library"
+	"github.com/stagecraft/stagecraft/storage/blob"
+	"github.com/stagecraft/stagecraft/storage/postgres"
+)
+
+// App is the wired application: the adapters and the services over them.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	DB      *postgres.DB
+	Blobs   stagecraft.BlobStore
+	Library *library.Service
+	Auth    *auth.Service
+	API     *api.Server
+}
+
+// openApp connects to the database and the blob store and wires the
+// services. It does not migrate.
+func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if err := cfg.ensureJWTSecret(); err != nil {
+		return nil, err
+	}
+	if cfg.jwtSecretGenerated && cfg.Storage == "s3" {
+		log.Warn("JWT_SECRET is not set: using a secret generated in DATA_DIR; set JWT_SECRET when running several replicas")
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	blobs, blobHandler, err := openBlobs(ctx, cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs}
+	app.Library = &library.Service{
+		Assets: db, Taxonomy: db, Events: db, Blobs: blobs, Log: log, Now: time.Now,
+		MaxUpload: cfg.MaxUploadMB << 20,
+		URLTTL:    5 * time.Minute,
+		OrphanAge: 24 * time.Hour,
+	}
+	app.Auth = &auth.Service{
+		Users:  db,
+		Email:  &postgres.Throttle{DB: db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
+		Client: &postgres.Throttle{DB: db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
+		Tokens: &auth.JWT{Secret: cfg.JWTSecret, TTL: cfg.JWTTTL, Now: time.Now},
+		Log:    log,
+	}
+	app.API = &api.Server{
+		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Library: app.Library,
+		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
+		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,
+		Checks: []api.Check{
+			{Name: "postgres", Ping: db.Ping},
+			{Name: "storage", Ping: blobs.Ping},
+			searchCheck(cfg, db),
+		},
+	}
+	return app, nil
+}
+
+// Close releases the connections.
+func (a *App) Close() { a.DB.Close() }
+
+func openBlobs(ctx context.Context, cfg Config) (stagecraft.BlobStore, http.Handler, error) {
+	switch cfg.Storage {
+	case "s3":
+		s3, err := blob.NewS3(ctx, blob.S3Config{
+			Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+			Bucket: cfg.S3Bucket, UseSSL: cfg.S3UseSSL, Region: cfg.S3Region,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("object storage (S3_ENDPOINT=%s): %w", cfg.S3Endpoint, err)
+		}
+		return s3, nil, nil
+	default:
+		// Signed local URLs use a key derived from the JWT secret, so no
+		// second secret needs managing.
+		mac := hmac.New(sha256.New, cfg.JWTSecret)
+		mac.Write([]byte("stagecraft blob urls"))
+		dir := filepath.Join(cfg.DataDir, "blobs")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, nil, fmt.Errorf("DATA_DIR: %w", err)
+		}
+		local, err := blob.NewLocal(dir, cfg.PublicURL, mac.Sum(nil))
+		if err != nil {
+			return nil, nil, fmt.Errorf("local storage in %s: %w", dir, err)
+		}
+		return local, local.Handler(), nil
+	}
+}
+
+// searchCheck is the readiness probe of the search backend. The built-in
+// backend lives in PostgreSQL; Meilisearch answers on /health.
+func searchCheck(cfg Config, db *postgres.DB) api.Check {
+	if cfg.Search != "meilisearch" {
+		return api.Check{Name: "search", Ping: db.Ping}
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	return api.Check{Name: "search", Ping: func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.MeiliURL+"/health", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("meilisearch answered %s", resp.Status)
+		}
+		return nil
+	}}
+}
+
+// bootstrap creates the first organisation and admin from ADMIN_EMAIL and
+// ADMIN_PASSWORD when the database has no organisation yet.
+func (a *App) bootstrap(ctx context.Context) error {
+	if a.Config.AdminEmail == "" {
+		return nil
+	}
+	n, err := a.DB.CountOrganisations(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	_, u, err := createOrg(ctx, a.DB, "Default organisation", a.Config.AdminEmail, a.Config.AdminPassword, "Admin")
+	if err != nil {
+		return fmt.Errorf("bootstrap from ADMIN_EMAIL: %w", err)
+	}
+	a.Log.Info("created the first organisation and its admin", slog.String("email", u.Email))
+	return nil
+}
+
+func createOrg(ctx context.Context, db *postgres.DB, name, email, password, adminName string) (*stagecraft.Organisation, *stagecraft.User, error) {
+	admin := stagecraft.NewUser{Email: email, Name: adminName, Role: stagecraft.RoleAdmin, Password: password}
+	admin.Normalize()
+	if err := admin.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if name == "" {
+		return nil, nil, stagecraft.Errorf(stagecraft.EINVALID, "--name is required.")
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db.CreateOrganisation(ctx, name, admin, hash)
+}
+
+// sweepLoop deletes orphaned uploads every interval until ctx ends.
+func (a *App) sweepLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := a.Library.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.Log.Warn("sweep orphaned uploads", slog.Any("error", err))
+		} else if n > 0 {
+			a.Log.Info("swept orphaned uploads", slog.Int("objects", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package stagecraft
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// User is a person who signs in to an organisation.
+type User struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"org_id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// NewUser is the input to create a user.
+type NewUser struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Password string `json:"password"`
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// Normalize trims the fields and lower-cases the email so that lookups are
+// case-insensitive.
+func (n *NewUser) Normalize() {
+	n.Email = NormalizeEmail(n.Email)
+	n.Name = strings.TrimSpace(n.Name)
+}
+
+// Validate checks the fields, naming the first one at fault.
+func (n *NewUser) Validate() error {
+	if n.Email == "" {
+		return Errorf(EINVALID, "email is required.")
+	}
+	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email {
+		return Errorf(EINVALID, "email %q is not a valid address.", n.Email)
+	}
+	if !n.Role.Valid() {
+		return Errorf(EINVALID, "role must be one of admin, marketer, rep.").
+			WithDetails(map[string]any{"field": "role", "valid": []Role{RoleAdmin, RoleMarketer, RoleRep}})
+	}
+	if len(n.Password) < MinPasswordLength {
+		return Errorf(EINVALID, "password must be at least %d characters.", MinPasswordLength)
+	}
+	if len(n.Password) > 1024 {
+		return Errorf(EINVALID, "password must be at most 1024 characters.")
+	}
+	if len(n.Name) > 200 {
+		return Errorf(EINVALID, "name must be at most 200 characters.")
+	}
+	return nil
+}
+
+// NormalizeEmail trims and lower-cases an email address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Credential is a user's stored password hash.
+type Credential struct {
+	User         *User
+	PasswordHash string
+}
+
+// APIToken is a personal token for scripts and the browser extension. The
+// secret is shown once at creation; only its hash is stored.
+type APIToken struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"user_id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// UserService stores organisations, users and their credentials.
+type UserService interface {
+	// CreateOrganisation creates an organisation with its default taxonomy
+	// and first admin. Returns ECONFLICT if the email is taken.
+	CreateOrganisation(ctx context.Context, name string, admin NewUser, passwordHash string) (*Organisation, *User, error)
+	// CountOrganisations returns how many organisations exist.
+	CountOrganisations(ctx context.Context) (int, error)
+	// CreateUser adds a user to orgID. Returns ECONFLICT on a duplicate email.
+	CreateUser(ctx context.Context, orgID string, n NewUser, passwordHash string) (*User, error)
+	// FindUsers lists the users of orgID by email.
+	FindUsers(ctx context.Context, orgID string) ([]*User, error)
+	// FindUserByID returns ENOTFOUND unless the user exists.
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	// FindCredentialByEmail returns the user and password hash, or ENOTFOUND.
+	FindCredentialByEmail(ctx context.Context, email string) (*Credential, error)
+
+	// CreateAPIToken stores a token's hash for the user.
+	CreateAPIToken(ctx context.Context, u *User, name, prefix string, hash []byte) (*APIToken, error)
+	// FindAPITokens lists the user's live tokens.
+	FindAPITokens(ctx context.Context, userID string) ([]*APIToken, error)
+	// RevokeAPIToken revokes one of the user's tokens, or returns ENOTFOUND.
+	RevokeAPIToken(ctx context.Context, userID, id string) error
+	// FindUserByAPITokenHash returns the owner of a live token, or ENOTFOUND.
+	FindUserByAPITokenHash(ctx context.Context, hash []byte) (*User, error)
+}
+
+// LoginThrottle counts failed sign-ins so that password guessing is slowed.
+type LoginThrottle interface {
+	// Check returns ERATELIMITED (with RetryAfter) when key is locked out.
+	Check(ctx context.Context, key string) error
+	// Fail records a failure for key.
+	Fail(ctx context.Context, key string) error
+	// Reset clears key after a successful sign-in.
+	Reset(ctx context.Context, key string) error
+}
