@@ -78,6 +78,7 @@ func (db *DB) CreateAsset(ctx context.Context, a *stagecraft.Asset, v *stagecraf
 	now := db.Now().UTC()
 	a.CreatedAt, a.UpdatedAt, v.CreatedAt, v.Number = now, now, now, 1
 	a.IndexStatus = stagecraft.IndexPending
+	emptyLists(a)
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO assets (id, org_id, title, title_from_filename, description, type, status,
@@ -267,6 +268,7 @@ func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagec
 			return err
 		}
 		a.UpdatedAt = db.Now().UTC()
+		emptyLists(a)
 		_, err = tx.Exec(ctx, `
 			UPDATE assets SET title = $2, title_from_filename = $3, description = $4, status = $5,
 			       stages = $6, personas = $7, industries = $8, products = $9, tags = $10,
@@ -317,4 +319,14 @@ func nullable(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// emptyLists turns nil tag lists into empty ones: the columns are NOT NULL
+// and the JSON shows [] rather than null.
+func emptyLists(a *stagecraft.Asset) {
+	for _, l := range []*[]string{&a.Stages, &a.Personas, &a.Industries, &a.Products, &a.Tags} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
 }
