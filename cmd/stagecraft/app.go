@@ -175,6 +175,13 @@ func (a *App) sweepLoop(ctx context.Context, every time.Duration) {
 		} else if n > 0 {
 			a.Log.Info("swept orphaned uploads", slog.Int("objects", n))
 		}
+		// S3 keeps the parts of a multipart upload that failed while the
+		// store was unreachable; abort them once it answers again.
+		if s3, ok := a.Blobs.(interface{ AbortFailedUploads(context.Context) error }); ok {
+			if err := s3.AbortFailedUploads(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("abort failed multipart uploads", slog.Any("error", err))
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -5,6 +5,7 @@
 //	stagecraft migrate      apply database migrations
 //	stagecraft org create   --name N --admin-email E --admin-password P
 //	stagecraft demo         create the demo organisation (idempotent)
+//	stagecraft healthcheck  probe a running server (container health checks)
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -40,6 +42,7 @@ commands:
   migrate               apply database migrations and exit
   org create            create an organisation: --name N --admin-email E --admin-password P
   demo                  create the demo organisation with demo content (idempotent)
+  healthcheck           exit 0 when the server on LISTEN_ADDR answers /healthz (for containers)
 `
 
 // run is main without the process: tests call it with their own
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = cmdOrg(ctx, cfg, log, args[1:], stdout)
 	case "demo":
 		err = cmdDemo(ctx, cfg, log, stdout)
+	case "healthcheck":
+		err = cmdHealthcheck(ctx, cfg)
 	default:
 		fmt.Fprintf(stderr, "stagecraft: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -184,5 +189,31 @@ func cmdOrg(ctx context.Context, cfg Config, log *slog.Logger, args []string, st
 		return err
 	}
 	fmt.Fprintf(stdout, "created organisation %q (%s) with admin %s\n", org.Name, org.ID, u.Email)
+	return nil
+}
+
+// cmdHealthcheck asks the server on LISTEN_ADDR for /healthz.
+func cmdHealthcheck(ctx context.Context, cfg Config) error {
+	host, port, err := net.SplitHostPort(cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %s", resp.Status)
+	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -97,4 +98,19 @@ func New(tb testing.TB) *postgres.DB {
 		tb.Fatalf("migrate: %v", err)
 	}
 	return db
+}
+
+// SchemaURL returns TEST_DATABASE_URL bound to a new, empty schema (via
+// the search_path runtime parameter), for code that takes a URL.
+func SchemaURL(tb testing.TB) string {
+	tb.Helper()
+	cfg := Config(tb)
+	u, err := url.Parse(URL(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", cfg.ConnConfig.RuntimeParams["search_path"])
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -1,0 +1,21 @@
+# Build: the Go binary (static, no cgo).
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/stagecraft ./cmd/stagecraft
+
+# Run: a small Debian image (room for document tools such as poppler).
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates poppler-utils \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home /var/lib/stagecraft --create-home stagecraft
+COPY --from=build /out/stagecraft /usr/local/bin/stagecraft
+USER stagecraft
+ENV DATA_DIR=/var/lib/stagecraft LISTEN_ADDR=:8080
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s CMD ["/usr/local/bin/stagecraft", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/stagecraft"]
+CMD ["serve"]

@@ -1,0 +1,63 @@
+# Stagecraft — the two commands that matter are `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+BIN := bin/stagecraft
+# Scratch space for the test servers (MinIO's data and log).
+TEST_TMP ?= $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
+
+.PHONY: all build run test vet unit bench bench-upload demo migrate clean help
+
+all: build
+
+help:
+	@echo "make run    build, prepare PostgreSQL, migrate, create the demo org, serve on :8080"
+	@echo "make test   prepare PostgreSQL and MinIO, then go vet and go test -race ./..."
+	@echo "make build  build $(BIN)"
+	@echo "make bench  run the benchmarks (see docs/benchmarks.md)"
+
+build:
+	$(GO) build -o $(BIN) ./cmd/stagecraft
+
+# run serves a development hub with local storage and built-in search.
+# DATABASE_URL is used when set; otherwise scripts/pg.sh finds or starts
+# PostgreSQL and creates the database "stagecraft".
+run: build
+	@export DATABASE_URL="$$(scripts/pg.sh url stagecraft)"; \
+	export LOG_FORMAT="$${LOG_FORMAT:-text}"; \
+	$(BIN) demo; \
+	echo; echo "Serving on $${PUBLIC_URL:-http://localhost:8080} (Ctrl-C to stop)"; \
+	exec $(BIN) serve
+
+vet:
+	$(GO) vet ./...
+
+# test starts what the integration tests need (PostgreSQL database
+# "stagecraft_test", a private MinIO on a loopback port), runs everything,
+# and stops MinIO again.
+test: vet
+	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
+	mkdir -p "$(TEST_TMP)"; \
+	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
+	eval "$$(scripts/minio.sh start "$(TEST_TMP)")"; \
+	echo "PostgreSQL: $$TEST_DATABASE_URL"; echo "MinIO: $$TEST_S3_ENDPOINT"; \
+	$(GO) test -race -count=1 ./...
+
+# unit runs the tests that need no servers (the others skip).
+unit:
+	$(GO) test -count=1 ./...
+
+# bench runs the upload benchmark against both storage backends; it needs
+# the same servers as the tests. Results go to docs/benchmarks.md by hand.
+bench: build
+	@mkdir -p "$(TEST_TMP)"; \
+	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
+	eval "$$(scripts/minio.sh start "$(TEST_TMP)")"; \
+	export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench upload $(BENCH_FLAGS)
+
+migrate: build
+	@DATABASE_URL="$$(scripts/pg.sh url stagecraft)" $(BIN) migrate
+
+clean:
+	rm -rf bin

@@ -1,0 +1,208 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/stagecraft/stagecraft/auth"
+)
+
+func TestLogin(t *testing.T) {
+	e := newEnv(t)
+	var out struct {
+		Token     string    `json:"token"`
+		ExpiresAt time.Time `json:"expires_at"`
+		User      struct {
+			ID, Email, Name, Role string
+			OrgID                 string `json:"org_id"`
+		} `json:"user"`
+	}
+	e.json(e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": strings.ToUpper(e.rep.Email), "password": testPassword}),
+		http.StatusOK, &out)
+	if out.Token == "" || out.User.ID != e.rep.ID || out.User.Role != "rep" || out.User.OrgID != e.org ||
+		out.ExpiresAt.Before(time.Now()) {
+		t.Errorf("login = %+v", out)
+	}
+
+	// Unknown email and wrong password answer alike.
+	wrong := e.fail(e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": e.rep.Email, "password": "nope nope nope"}),
+		http.StatusUnauthorized, "unauthorized")
+	unknown := e.fail(e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "ghost@example.com", "password": "nope nope nope"}),
+		http.StatusUnauthorized, "unauthorized")
+	if wrong.Error.Message != unknown.Error.Message {
+		t.Errorf("messages differ: %q vs %q", wrong.Error.Message, unknown.Error.Message)
+	}
+
+	e.fail(e.do("POST", "/api/v1/auth/login", "", `{"email": "x@example.com", "password": `), http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "x@example.com"}), http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("POST", "/api/v1/auth/login", "", `[]`), http.StatusBadRequest, "invalid_input")
+}
+
+func TestLoginThrottled(t *testing.T) {
+	e := newEnv(t)
+	bad := map[string]string{"email": e.marketer.Email, "password": "wrong password"}
+	for range 5 {
+		e.fail(e.do("POST", "/api/v1/auth/login", "", bad), http.StatusUnauthorized, "unauthorized")
+	}
+	resp := e.do("POST", "/api/v1/auth/login", "", bad)
+	if ra := resp.Header.Get("Retry-After"); ra == "" {
+		t.Error("429 without Retry-After")
+	}
+	e.fail(resp, http.StatusTooManyRequests, "rate_limited")
+	// Even the right password waits out the lockout.
+	e.fail(e.do("POST", "/api/v1/auth/login", "", map[string]string{"email": e.marketer.Email, "password": testPassword}),
+		http.StatusTooManyRequests, "rate_limited")
+	// Other accounts are not locked.
+	e.login(e.rep.Email, testPassword)
+}
+
+func TestAuthenticationRequired(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now()
+	claims := func(exp time.Time) jwt.MapClaims {
+		return jwt.MapClaims{"sub": e.rep.ID, "iss": "stagecraft", "aud": "stagecraft-api", "iat": now.Add(-2 * time.Hour).Unix(), "exp": exp.Unix()}
+	}
+	signed := func(m jwt.SigningMethod, key any, c jwt.MapClaims) string {
+		s, err := jwt.NewWithClaims(m, c).SignedString(key)
+		must(t, err)
+		return s
+	}
+	parts := strings.Split(e.repTok, ".")
+	tests := []struct{ name, header string }{
+		{"no header", ""},
+		{"not bearer", "Basic dXNlcjpwYXNz"},
+		{"empty bearer", "Bearer "},
+		{"garbage", "Bearer abc.def.ghi"},
+		{"tampered", "Bearer " + parts[0] + "." + parts[1] + "." + strings.Repeat("x", len(parts[2]))},
+		{"alg none", "Bearer " + signed(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(now.Add(time.Hour)))},
+		{"expired", "Bearer " + signed(jwt.SigningMethodHS256, jwtSecret, claims(now.Add(-time.Hour)))},
+		{"other key", "Bearer " + signed(jwt.SigningMethodHS256, []byte("some-other-secret-of-32-bytes!!!!"), claims(now.Add(time.Hour)))},
+		{"unknown api token", "Bearer sc_" + strings.Repeat("A", 43)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
+			req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/me", nil)
+			if tt.header != "" {
+				req.Header.Set("Authorization", tt.header)
+			}
+			resp := e.send(req)
+			if resp.Header.Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+			e.fail(resp, http.StatusUnauthorized, "unauthorized")
+		})
+	}
+	// A valid token of a user since deleted is refused.
+	tok, _, err := (&auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}).Issue("00000000-0000-0000-0000-000000000000")
+	must(t, err)
+	e.fail(e.do("GET", "/api/v1/me", tok, nil), http.StatusUnauthorized, "unauthorized")
+
+	var me struct{ ID, Email string }
+	e.json(e.do("GET", "/api/v1/me", e.repTok, nil), http.StatusOK, &me)
+	if me.ID != e.rep.ID {
+		t.Errorf("me = %+v", me)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	e := newEnv(t)
+	e.fail(e.do("POST", "/api/v1/users", e.adminTok, map[string]any{"email": e.rep.Email, "role": "rep", "password": testPassword}),
+		http.StatusConflict, "conflict")
+	ae := e.fail(e.do("POST", "/api/v1/users", e.adminTok, map[string]any{"email": "new@example.com", "role": "boss", "password": testPassword}),
+		http.StatusBadRequest, "invalid_input")
+	if !strings.Contains(ae.Error.Message, "role") {
+		t.Errorf("message %q does not name the field", ae.Error.Message)
+	}
+	e.fail(e.do("POST", "/api/v1/users", e.adminTok, map[string]any{"email": "new@example.com", "role": "rep", "password": "short"}),
+		http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("POST", "/api/v1/users", e.adminTok, map[string]any{"email": "new@example.com", "role": "rep", "password": testPassword, "admin": true}),
+		http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("POST", "/api/v1/users", e.marketerTok, map[string]any{"email": "new@example.com", "role": "admin", "password": testPassword}),
+		http.StatusForbidden, "forbidden")
+	e.fail(e.do("GET", "/api/v1/users", e.repTok, nil), http.StatusForbidden, "forbidden")
+
+	var list struct {
+		Items []struct{ Email, OrgID string }
+		Total int
+	}
+	_, _, otherAdminTok := e.newOrg("Other")
+	e.json(e.do("GET", "/api/v1/users", otherAdminTok, nil), http.StatusOK, &list)
+	if list.Total != 1 {
+		t.Errorf("other org sees %d users, want only its admin", list.Total)
+	}
+	e.json(e.do("GET", "/api/v1/users", e.adminTok, nil), http.StatusOK, &list)
+	if list.Total != 3 {
+		t.Errorf("users = %d, want 3", list.Total)
+	}
+}
+
+func TestAPITokens(t *testing.T) {
+	e := newEnv(t)
+	var created struct{ ID, Name, Token, Prefix string }
+	e.json(e.do("POST", "/api/v1/api-tokens", e.repTok, map[string]string{"name": "Gmail extension"}), http.StatusCreated, &created)
+	if !strings.HasPrefix(created.Token, "sc_") || created.ID == "" || created.Name != "Gmail extension" {
+		t.Fatalf("created = %+v", created)
+	}
+	var me struct{ ID string }
+	e.json(e.do("GET", "/api/v1/me", created.Token, nil), http.StatusOK, &me)
+	if me.ID != e.rep.ID {
+		t.Errorf("token authenticates %s, want %s", me.ID, e.rep.ID)
+	}
+	resp := e.do("GET", "/api/v1/api-tokens", e.repTok, nil)
+	var list struct {
+		Items []map[string]any
+	}
+	e.json(resp, http.StatusOK, &list)
+	if len(list.Items) != 1 || list.Items[0]["token"] != nil || list.Items[0]["prefix"] != created.Prefix {
+		t.Errorf("list = %+v (the secret must not be listed)", list.Items)
+	}
+	e.fail(e.do("POST", "/api/v1/api-tokens", e.repTok, map[string]string{"name": " "}), http.StatusBadRequest, "invalid_input")
+	// Someone else's token cannot be revoked, and looks unknown.
+	e.fail(e.do("DELETE", "/api/v1/api-tokens/"+created.ID, e.marketerTok, nil), http.StatusNotFound, "not_found")
+	e.json(e.do("DELETE", "/api/v1/api-tokens/"+created.ID, e.repTok, nil), http.StatusNoContent, nil)
+	e.fail(e.do("GET", "/api/v1/me", created.Token, nil), http.StatusUnauthorized, "unauthorized")
+}
+
+func TestTaxonomy(t *testing.T) {
+	e := newEnv(t)
+	var tax struct {
+		Stages []struct {
+			Key, Label string
+			Order      int
+		}
+		Personas []struct{ Key string }
+		Products []struct{ Key string }
+	}
+	e.json(e.do("GET", "/api/v1/taxonomy", e.repTok, nil), http.StatusOK, &tax)
+	if len(tax.Stages) != 5 || tax.Stages[0].Key != "prospecting" || tax.Stages[4].Order != 5 || len(tax.Personas) != 6 {
+		t.Fatalf("defaults = %+v", tax)
+	}
+	body := map[string]any{
+		"stages":     []map[string]any{{"key": "prospecting", "label": "Prospecting"}, {"key": "discovery", "label": "Discovery"}},
+		"personas":   []map[string]any{{"key": "champion", "label": "Champion"}},
+		"industries": []map[string]any{},
+		"products":   []map[string]any{{"key": "widget", "label": "Widget"}},
+	}
+	e.fail(e.do("PUT", "/api/v1/taxonomy", e.marketerTok, body), http.StatusForbidden, "forbidden")
+	e.json(e.do("PUT", "/api/v1/taxonomy", e.adminTok, body), http.StatusOK, nil)
+	e.json(e.do("GET", "/api/v1/taxonomy", e.repTok, nil), http.StatusOK, &tax)
+	if len(tax.Stages) != 2 || len(tax.Products) != 1 {
+		t.Errorf("after PUT = %+v", tax)
+	}
+
+	e.createAsset(e.marketerTok, "a.txt", []byte("hello"), field("stages", "discovery"))
+	body["stages"] = []map[string]any{{"key": "prospecting", "label": "Prospecting"}}
+	ae := e.fail(e.do("PUT", "/api/v1/taxonomy", e.adminTok, body), http.StatusConflict, "conflict")
+	if !strings.Contains(ae.Error.Message, "discovery") {
+		t.Errorf("409 message %q does not name the key in use", ae.Error.Message)
+	}
+	e.fail(e.do("PUT", "/api/v1/taxonomy", e.adminTok, map[string]any{"stages": []map[string]any{{"key": "Bad Key"}}}),
+		http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("PUT", "/api/v1/taxonomy", e.adminTok, map[string]any{"stages": []any{}}), http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("PUT", "/api/v1/taxonomy", e.adminTok, `{"stages": "nope"}`), http.StatusBadRequest, "invalid_input")
+}

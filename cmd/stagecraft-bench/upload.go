@@ -1,0 +1,337 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+type result struct {
+	name    string
+	mbps    []float64
+	peakRSS []int64 // bytes, server only
+}
+
+func benchUpload(args []string) error {
+	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
+	sizeMB := fs.Int("size-mb", 500, "size of the uploaded file in MB")
+	runs := fs.Int("runs", 3, "runs of each measurement (the median is reported)")
+	bin := fs.String("bin", "bin/stagecraft", "the stagecraft binary to run as the server")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dbURL := os.Getenv("BENCH_DATABASE_URL")
+	if dbURL == "" {
+		return errors.New("BENCH_DATABASE_URL is not set (make bench sets it)")
+	}
+	dir, err := os.MkdirTemp("", "stagecraft-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	src := filepath.Join(dir, "upload.bin")
+	fmt.Fprintf(os.Stderr, "writing a %d MB test file…\n", *sizeMB)
+	if err := writeRandomFile(src, int64(*sizeMB)<<20); err != nil {
+		return err
+	}
+	size := int64(*sizeMB) << 20
+
+	var results []*result
+	// local backend: cp is the baseline.
+	cp := &result{name: "cp (baseline, local disk)"}
+	for i := range *runs {
+		dst := filepath.Join(dir, fmt.Sprintf("copy-%d", i))
+		start := time.Now()
+		if out, err := exec.Command("cp", src, dst).CombinedOutput(); err != nil {
+			return fmt.Errorf("cp: %v: %s", err, out)
+		}
+		syncFile(dst)
+		cp.mbps = append(cp.mbps, mbps(size, time.Since(start)))
+		os.Remove(dst)
+	}
+	results = append(results, cp)
+	local, err := benchServer(*bin, dbURL, dir, "local", src, size, *runs)
+	if err != nil {
+		return fmt.Errorf("local backend: %w", err)
+	}
+	results = append(results, local)
+
+	if os.Getenv("TEST_S3_ENDPOINT") != "" {
+		direct, err := benchMinioDirect(src, size, *runs)
+		if err != nil {
+			return fmt.Errorf("minio-go baseline: %w", err)
+		}
+		results = append(results, direct)
+		s3, err := benchServer(*bin, dbURL, dir, "s3", src, size, *runs)
+		if err != nil {
+			return fmt.Errorf("s3 backend: %w", err)
+		}
+		results = append(results, s3)
+	} else {
+		fmt.Fprintln(os.Stderr, "TEST_S3_ENDPOINT not set: skipping the s3 backend")
+	}
+	report(results, *sizeMB, *runs)
+	return nil
+}
+
+func report(rs []*result, sizeMB, runs int) {
+	fmt.Printf("\nUpload of a %d MB file, median of %d runs (%s, %d CPUs)\n\n", sizeMB, runs, time.Now().UTC().Format("2006-01-02"), numCPU())
+	fmt.Println("| path | MB/s (median) | runs | ratio to baseline | server peak RSS (max) |")
+	fmt.Println("|---|---|---|---|---|")
+	var base float64
+	for _, r := range rs {
+		med := median(r.mbps)
+		ratio, rss := "baseline", "—"
+		if strings.Contains(r.name, "baseline") {
+			base = med
+		} else if base > 0 {
+			ratio = fmt.Sprintf("%.2f", med/base)
+		}
+		if len(r.peakRSS) > 0 {
+			rss = fmt.Sprintf("%.1f MB", float64(slices.Max(r.peakRSS))/(1<<20))
+		}
+		fmt.Printf("| %s | %.0f | %s | %s | %s |\n", r.name, med, fmtRuns(r.mbps), ratio, rss)
+	}
+}
+
+// benchServer starts `stagecraft serve` with the given backend, signs in
+// and uploads src runs times, sampling the server's peak RSS.
+func benchServer(bin, dbURL, dir, backend, src string, size int64, runs int) (*result, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	email := "bench-" + uuid.NewString()[:8] + "@example.com"
+	password := "bench-password-123"
+	env := append(os.Environ(),
+		"DATABASE_URL="+dbURL, "DATA_DIR="+filepath.Join(dir, "data-"+backend), "STORAGE="+backend,
+		"LISTEN_ADDR=127.0.0.1:"+strconv.Itoa(port), "PUBLIC_URL="+base, "MAX_UPLOAD_MB=100000",
+		"LOG_LEVEL=warn", "S3_ENDPOINT="+os.Getenv("TEST_S3_ENDPOINT"), "S3_ACCESS_KEY="+os.Getenv("TEST_S3_ACCESS_KEY"),
+		"S3_SECRET_KEY="+os.Getenv("TEST_S3_SECRET_KEY"), "S3_BUCKET=bench-"+uuid.NewString()[:8])
+	org := exec.Command(bin, "org", "create", "--name", "Bench", "--admin-email", email, "--admin-password", password)
+	org.Env = env
+	if out, err := org.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("org create: %v: %s", err, out)
+	}
+	srv := exec.Command(bin, "serve")
+	srv.Env = env
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return nil, err
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	if err := waitReady(base); err != nil {
+		return nil, err
+	}
+	token, err := login(base, email, password)
+	if err != nil {
+		return nil, err
+	}
+	r := &result{name: "POST /api/v1/assets → " + backend}
+	for i := range runs {
+		fmt.Fprintf(os.Stderr, "%s: upload %d/%d…\n", backend, i+1, runs)
+		resetPeakRSS(srv.Process.Pid)
+		start := time.Now()
+		if err := upload(base, token, src); err != nil {
+			return nil, err
+		}
+		r.mbps = append(r.mbps, mbps(size, time.Since(start)))
+		r.peakRSS = append(r.peakRSS, peakRSS(srv.Process.Pid))
+	}
+	return r, nil
+}
+
+// upload streams src as a multipart body with a known length.
+func upload(base, token, src string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, _ := f.Stat()
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	if _, err := mw.CreateFormFile("file", "bench.bin"); err != nil {
+		return err
+	}
+	tail := "\r\n--" + mw.Boundary() + "--\r\n"
+	body := io.MultiReader(bytes.NewReader(head.Bytes()), f, strings.NewReader(tail))
+	req, err := http.NewRequest("POST", base+"/api/v1/assets", body)
+	if err != nil {
+		return err
+	}
+	req.ContentLength = int64(head.Len()) + info.Size() + int64(len(tail))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("upload: %s: %s", resp.Status, b)
+	}
+	return nil
+}
+
+func benchMinioDirect(src string, size int64, runs int) (*result, error) {
+	client, err := minio.New(os.Getenv("TEST_S3_ENDPOINT"), &minio.Options{
+		Creds: credentials.NewStaticV4(os.Getenv("TEST_S3_ACCESS_KEY"), os.Getenv("TEST_S3_SECRET_KEY"), ""),
+	})
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	bucket := "bench-direct-" + uuid.NewString()[:8]
+	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+		return nil, err
+	}
+	r := &result{name: "minio-go PutObject (baseline, s3)"}
+	for i := range runs {
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		_, err = client.PutObject(ctx, bucket, fmt.Sprintf("direct-%d", i), f, size, minio.PutObjectOptions{})
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.mbps = append(r.mbps, mbps(size, time.Since(start)))
+	}
+	return r, nil
+}
+
+func login(base, email, password string) (string, error) {
+	b, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(b))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
+		return "", fmt.Errorf("login: %s", resp.Status)
+	}
+	return out.Token, nil
+}
+
+func waitReady(base string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return errors.New("server not ready after 30s")
+}
+
+// resetPeakRSS clears the kernel's high-water mark of the process's
+// resident set (writing 5 to clear_refs), so VmHWM measures one upload.
+func resetPeakRSS(pid int) { _ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) }
+
+// peakRSS reads VmHWM, the peak resident set size, in bytes.
+func peakRSS(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func writeRandomFile(path string, size int64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rng := rand.NewChaCha8([32]byte{1})
+	w := bufio.NewWriterSize(f, 1<<20)
+	if _, err := io.CopyN(w, rng, size); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+func syncFile(path string) {
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		_ = f.Sync()
+		f.Close()
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func mbps(size int64, d time.Duration) float64 { return float64(size) / (1 << 20) / d.Seconds() }
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func fmtRuns(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.0f", x)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stagecraft/stagecraft/internal/testdb"
+)
+
+// TestMain runs the binary's commands end to end against a real database:
+// migrate, org create, demo (twice: it is idempotent), then serve, sign in
+// as the demo rep and list the demo content.
+func TestCommandsEndToEnd(t *testing.T) {
+	dbURL := testdb.SchemaURL(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	vars := map[string]string{
+		"DATABASE_URL": dbURL, "DATA_DIR": t.TempDir(), "LISTEN_ADDR": addr,
+		"PUBLIC_URL": "http://" + addr, "LOG_LEVEL": "warn",
+	}
+	getenv := func(k string) string { return vars[k] }
+	ctx := context.Background()
+	runOK := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := run(ctx, args, getenv, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s%s", args, code, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	runOK("migrate")
+	out := runOK("org", "create", "--name", "Globex", "--admin-email", "boss@globex.example", "--admin-password", "long enough password")
+	if !strings.Contains(out, `created organisation "Globex"`) {
+		t.Errorf("org create said %q", out)
+	}
+	var errb bytes.Buffer
+	if code := run(ctx, []string{"org", "create", "--name", "Again", "--admin-email", "boss@globex.example", "--admin-password", "long enough password"},
+		getenv, &bytes.Buffer{}, &errb); code == 0 || !strings.Contains(errb.String(), "already exists") {
+		t.Errorf("duplicate admin: exit %d, %q", code, errb.String())
+	}
+	if out := runOK("demo"); !strings.Contains(out, "rep@demo.stagecraft.dev") || !strings.Contains(out, "was created") {
+		t.Errorf("demo said %q", out)
+	}
+	if out := runOK("demo"); !strings.Contains(out, "is ready") {
+		t.Errorf("second demo said %q", out)
+	}
+
+	serveCtx, stop := context.WithCancel(ctx)
+	done := make(chan int)
+	go func() { done <- run(serveCtx, []string{"serve"}, getenv, &bytes.Buffer{}, &bytes.Buffer{}) }()
+	base := "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for run(ctx, []string{"healthcheck"}, getenv, &bytes.Buffer{}, &bytes.Buffer{}) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("server did not become healthy")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	body, _ := json.Marshal(map[string]string{"email": "rep@demo.stagecraft.dev", "password": demoPassword})
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	_ = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", base+"/api/v1/assets?limit=100", nil)
+	req.Header.Set("Authorization", "Bearer "+login.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Total int }
+	_ = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if list.Total != len(demoAssets) {
+		t.Errorf("demo rep sees %d assets, want %d", list.Total, len(demoAssets))
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d on shutdown", code)
+		}
+	case <-time.After(35 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+func TestRunRejectsBadConfigAndCommands(t *testing.T) {
+	var errb bytes.Buffer
+	code := run(context.Background(), []string{"serve"}, func(k string) string {
+		return map[string]string{"MAX_UPLOAD_MB": "big", "STORAGE": "tape"}[k]
+	}, &bytes.Buffer{}, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "MAX_UPLOAD_MB") || !strings.Contains(errb.String(), "STORAGE") {
+		t.Errorf("exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &bytes.Buffer{}, &errb); code != 2 ||
+		!strings.Contains(errb.String(), "unknown command") {
+		t.Errorf("exit %d: %s", code, errb.String())
+	}
+}
