@@ -69,9 +69,13 @@ func (s *Server) handleVersionCreate(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	form, err := s.readUpload(c, nil, func(name string, r io.Reader) (*library.StoredFile, error) {
+	form, err := s.readUpload(c, noFields, func(name string, r io.Reader) (*library.StoredFile, error) {
 		return s.Library.StoreFile(ctx, user, a.ID, name, r)
 	})
+	if err == nil && len(form.fields) > 0 {
+		s.Library.Discard(ctx, form.file)
+		err = noFields(form.fields)
+	}
 	if err != nil {
 		Error(c, err)
 		return
@@ -82,6 +86,16 @@ func (s *Server) handleVersionCreate(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, s.assetJSON(a))
+}
+
+// noFields refuses form fields: a new version takes its metadata from the
+// asset, so a field sent with it would be silently lost.
+func noFields(fields url.Values) error {
+	for k := range fields {
+		return stagecraft.Errorf(stagecraft.EINVALID, "%s: a new version takes only a file; change metadata with PATCH.", k).
+			WithDetails(map[string]any{"field": k})
+	}
+	return nil
 }
 
 type uploadForm struct {
@@ -369,7 +383,7 @@ func (s *Server) handleVersionList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": vs, "total": len(vs)})
+	page(c, vs)
 }
 
 // handleAssetDownload handles GET /api/v1/assets/:id/download: a redirect

@@ -297,3 +297,35 @@ func TestPatchVersionsAndArchive(t *testing.T) {
 	}
 	e.fail(e.do("DELETE", "/api/v1/assets/00000000-0000-0000-0000-000000000000", e.marketerTok, nil), http.StatusNotFound, "not_found")
 }
+
+func TestListPagingAndVersionFields(t *testing.T) {
+	e := newEnv(t)
+	a := e.createAsset(e.marketerTok, "v.txt", []byte("one"))
+	e.json(e.upload("/api/v1/assets/"+a.ID+"/versions", e.marketerTok, file("v2.txt", []byte("two"))), http.StatusCreated, nil)
+	var list struct {
+		Items []struct{ Number int }
+		Total int
+	}
+	e.json(e.do("GET", "/api/v1/assets/"+a.ID+"/versions?limit=1&offset=1", e.marketerTok, nil), http.StatusOK, &list)
+	if list.Total != 2 || len(list.Items) != 1 || list.Items[0].Number != 1 {
+		t.Errorf("versions page = %+v", list)
+	}
+	e.json(e.do("GET", "/api/v1/users?offset=10", e.adminTok, nil), http.StatusOK, &list)
+	if list.Total != 3 || len(list.Items) != 0 || list.Items == nil {
+		t.Errorf("users past the end = %+v", list)
+	}
+	e.fail(e.do("GET", "/api/v1/users?limit=0", e.adminTok, nil), http.StatusBadRequest, "invalid_input")
+	ae := e.fail(e.upload("/api/v1/assets/"+a.ID+"/versions", e.marketerTok, file("v3.txt", []byte("three")), field("title", "x")),
+		http.StatusBadRequest, "invalid_input")
+	if !strings.Contains(ae.Error.Message, "PATCH") {
+		t.Errorf("message = %q", ae.Error.Message)
+	}
+	e.fail(e.upload("/api/v1/assets/"+a.ID+"/versions", e.marketerTok, field("title", "x"), file("v3.txt", []byte("three"))),
+		http.StatusBadRequest, "invalid_input")
+	if _, v, i := e.counts(); v != 2 || i != 0 {
+		t.Errorf("%d versions, %d intents after refused versions", v, i)
+	}
+	if files := e.blobFiles(); len(files) != 4 { // two objects, each with its metadata file
+		t.Errorf("objects = %v", files)
+	}
+}

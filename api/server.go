@@ -183,3 +183,20 @@ func (s *Server) now() time.Time {
 	}
 	return time.Now()
 }
+
+// page answers a list endpoint whose items are few enough to fetch whole
+// (a user's tokens, an asset's versions, an organisation's users): it
+// applies ?limit= and ?offset= and reports the total.
+func page[T any](c *gin.Context, items []T) {
+	limit, offset, err := listParams(c)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	total := len(items)
+	items = items[min(offset, total):min(offset+limit, total)]
+	if items == nil {
+		items = []T{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+}

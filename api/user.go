@@ -73,7 +73,7 @@ func (s *Server) handleUserList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": users, "total": len(users)})
+	page(c, users)
 }
 
 type apiTokenRequest struct {
@@ -109,7 +109,7 @@ func (s *Server) handleAPITokenList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": tokens, "total": len(tokens)})
+	page(c, tokens)
 }
 
 // handleAPITokenDelete handles DELETE /api/v1/api-tokens/:id.

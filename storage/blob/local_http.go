@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -98,31 +99,31 @@ func (l *Local) Handler() http.Handler {
 func (l *Local) handleBlobGet(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed.")
 		return
 	}
 	key, ok := strings.CutPrefix(r.URL.Path, "/blobs/")
 	if !ok || validateKey(key) != nil {
-		http.Error(w, "Not found.", http.StatusNotFound)
+		writeError(w, http.StatusNotFound, stagecraft.ENOTFOUND, "Not found.")
 		return
 	}
 	q := r.URL.Query()
 	now := l.Now()
 	if err := l.Verify(key, q, now); err != nil {
-		status := http.StatusForbidden
+		status, code := http.StatusForbidden, stagecraft.EFORBIDDEN
 		if stagecraft.ErrorCode(err) == stagecraft.EGONE {
-			status = http.StatusGone
+			status, code = http.StatusGone, stagecraft.EGONE
 		}
-		http.Error(w, stagecraft.ErrorMessage(err), status)
+		writeError(w, status, code, stagecraft.ErrorMessage(err))
 		return
 	}
 	f, info, err := l.open(r.Context(), key)
 	if stagecraft.ErrorCode(err) == stagecraft.ENOTFOUND {
-		http.Error(w, "Not found.", http.StatusNotFound)
+		writeError(w, http.StatusNotFound, stagecraft.ENOTFOUND, "Not found.")
 		return
 	} else if err != nil {
 		l.logger().Error("serve blob", slog.String("key", key), slog.Any("error", err))
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		writeError(w, http.StatusInternalServerError, stagecraft.EINTERNAL, "Internal error.")
 		return
 	}
 	defer f.Close()
@@ -155,4 +156,13 @@ func escapeKey(key string) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// writeError writes the API's JSON error shape, so that clients handle a
+// refused download link like any other error.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": message}})
 }

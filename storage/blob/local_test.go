@@ -263,8 +263,9 @@ func TestLocalHandler(t *testing.T) {
 			if w.Code != tt.want {
 				t.Fatalf("status %d, want %d", w.Code, tt.want)
 			}
-			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
-				t.Errorf("error Content-Type %q, want text/plain", ct)
+			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") ||
+				!strings.Contains(w.Body.String(), `"error":{"code":`) {
+				t.Errorf("error %q (%s), want the JSON error shape", w.Body, ct)
 			}
 			if strings.Contains(w.Body.String(), "deck") {
 				t.Errorf("error body leaks the object: %q", w.Body)

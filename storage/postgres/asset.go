@@ -256,7 +256,7 @@ func (db *DB) FindVersions(ctx context.Context, orgID, assetID string) ([]*stage
 }
 
 // UpdateAsset applies fn to the asset under a row lock and saves the
-// editable fields. Any change sends the asset back to the indexer.
+// editable fields.
 func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagecraft.Asset) error) (*stagecraft.Asset, error) {
 	var a *stagecraft.Asset
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
