@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -24,6 +25,8 @@ const (
 	// multipartOverhead is room for part headers and fields on top of the
 	// file's own size limit.
 	multipartOverhead = 1 << 20
+	// uploadBuffer is the read buffer of an upload's request body.
+	uploadBuffer = 1 << 20
 )
 
 // handleAssetCreate handles POST /api/v1/assets (marketer, admin). The file
@@ -115,7 +118,7 @@ func (s *Server) readUpload(c *gin.Context, precheck func(url.Values) error,
 			form.file = nil
 		}
 	}()
-	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	mediaType, params, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mediaType != "multipart/form-data" {
 		return form, stagecraft.Errorf(stagecraft.EUNSUPPORTED, "Content-Type must be multipart/form-data with a 'file' part.")
 	}
@@ -123,11 +126,14 @@ func (s *Server) readUpload(c *gin.Context, precheck func(url.Values) error,
 		return form, stagecraft.Errorf(stagecraft.ETOOLARGE, "file is larger than the %d MB limit.", s.MaxUpload>>20).
 			WithDetails(map[string]any{"field": "file", "max_bytes": s.MaxUpload})
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.MaxUpload+multipartOverhead)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		return form, stagecraft.Errorf(stagecraft.EINVALID, "the multipart body is malformed: %v.", err)
+	if params["boundary"] == "" {
+		return form, stagecraft.Errorf(stagecraft.EINVALID, "the multipart body is malformed: no boundary in Content-Type.")
 	}
+	// The multipart reader pulls from the connection 4 KiB at a time; a
+	// large buffer underneath turns that into few, large reads, which
+	// matters at hundreds of megabytes.
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.MaxUpload+multipartOverhead)
+	mr := multipart.NewReader(bufio.NewReaderSize(body, uploadBuffer), params["boundary"])
 	for parts := 0; ; parts++ {
 		if parts > maxParts {
 			return form, stagecraft.Errorf(stagecraft.EINVALID, "too many form fields (at most %d).", maxParts)

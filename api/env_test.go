@@ -38,7 +38,7 @@ var jwtSecret = []byte("test-secret-of-at-least-32-bytes!!")
 // env is a running server over a real database (its own schema) and a
 // real blob store, with one organisation and a signed-in user per role.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *httptest.Server
 	db      *postgres.DB
 	blobs   stagecraft.BlobStore
@@ -55,23 +55,23 @@ type envOption func(*envConfig)
 
 type envConfig struct {
 	maxUpload int64
-	blobs     func(t *testing.T, baseURL string) (stagecraft.BlobStore, http.Handler)
-	dbConfig  func(t *testing.T) *postgres.DB
+	blobs     func(t testing.TB, baseURL string) (stagecraft.BlobStore, http.Handler)
+	dbConfig  func(t testing.TB) *postgres.DB
 }
 
 func withMaxUpload(n int64) envOption { return func(c *envConfig) { c.maxUpload = n } }
 
-func withBlobs(f func(t *testing.T, baseURL string) (stagecraft.BlobStore, http.Handler)) envOption {
+func withBlobs(f func(t testing.TB, baseURL string) (stagecraft.BlobStore, http.Handler)) envOption {
 	return func(c *envConfig) { c.blobs = f }
 }
 
-func withDB(f func(t *testing.T) *postgres.DB) envOption {
+func withDB(f func(t testing.TB) *postgres.DB) envOption {
 	return func(c *envConfig) { c.dbConfig = f }
 }
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
-	cfg := envConfig{maxUpload: 5 << 20, dbConfig: func(t *testing.T) *postgres.DB { return testdb.New(t) }}
+	cfg := envConfig{maxUpload: 5 << 20, dbConfig: func(t testing.TB) *postgres.DB { return testdb.New(t) }}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -347,7 +347,7 @@ func (e *env) assertNothingKept() {
 	}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

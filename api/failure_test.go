@@ -36,7 +36,7 @@ func TestHealth(t *testing.T) {
 // without a restart of Stagecraft.
 func TestDatabaseRestartUnderLoad(t *testing.T) {
 	var proxy *testnet.Proxy
-	e := newEnv(t, withDB(func(t *testing.T) *postgres.DB {
+	e := newEnv(t, withDB(func(t testing.TB) *postgres.DB {
 		cfg := testdb.Config(t)
 		proxy = testnet.NewProxy(t, cfg.ConnConfig.Host+":"+itoa(int(cfg.ConnConfig.Port)))
 		cfg.ConnConfig.Host = "127.0.0.1"
@@ -112,7 +112,7 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 
 func TestReadyzReportsDatabaseDown(t *testing.T) {
 	var proxy *testnet.Proxy
-	e := newEnv(t, withDB(func(t *testing.T) *postgres.DB {
+	e := newEnv(t, withDB(func(t testing.TB) *postgres.DB {
 		cfg := testdb.Config(t)
 		proxy = testnet.NewProxy(t, cfg.ConnConfig.Host+":"+itoa(int(cfg.ConnConfig.Port)))
 		cfg.ConnConfig.Host, cfg.ConnConfig.Port = "127.0.0.1", uint16(portOf(proxy.Addr()))

@@ -22,7 +22,7 @@ import (
 )
 
 // s3StoreBucket connects to endpoint with a fresh bucket.
-func s3StoreBucket(t *testing.T, endpoint, access, secret string) (*blob.S3, string) {
+func s3StoreBucket(t testing.TB, endpoint, access, secret string) (*blob.S3, string) {
 	t.Helper()
 	bucket := "api-" + uuid.NewString()[:8]
 	s, err := blob.NewS3(context.Background(), blob.S3Config{Endpoint: endpoint, AccessKey: access, SecretKey: secret,
@@ -34,7 +34,7 @@ func s3StoreBucket(t *testing.T, endpoint, access, secret string) (*blob.S3, str
 }
 
 // incompleteUploads counts the bucket's unfinished multipart uploads.
-func incompleteUploads(t *testing.T, m *blobtest.MinIO, bucket string) int {
+func incompleteUploads(t testing.TB, m *blobtest.MinIO, bucket string) int {
 	t.Helper()
 	client, err := minio.New(m.Endpoint(), &minio.Options{Creds: credentials.NewStaticV4(m.AccessKey(), m.SecretKey(), "")})
 	must(t, err)
@@ -53,7 +53,7 @@ func sharedMinIO(t *testing.T, bucket *string) envOption {
 	if endpoint == "" {
 		t.Skip("TEST_S3_ENDPOINT not set: run `make test`, which starts MinIO")
 	}
-	return withBlobs(func(t *testing.T, _ string) (stagecraft.BlobStore, http.Handler) {
+	return withBlobs(func(t testing.TB, _ string) (stagecraft.BlobStore, http.Handler) {
 		s, b := s3StoreBucket(t, endpoint, os.Getenv("TEST_S3_ACCESS_KEY"), os.Getenv("TEST_S3_SECRET_KEY"))
 		*bucket = b
 		return s, nil
@@ -95,7 +95,7 @@ func TestS3UploadAndDownload(t *testing.T) {
 }
 
 // objectCount counts the objects in a bucket.
-func objectCount(t *testing.T, endpoint, access, secret, bucket string) int {
+func objectCount(t testing.TB, endpoint, access, secret, bucket string) int {
 	t.Helper()
 	client, err := minio.New(endpoint, &minio.Options{Creds: credentials.NewStaticV4(access, secret, "")})
 	must(t, err)
@@ -112,7 +112,7 @@ func objectCount(t *testing.T, endpoint, access, secret, bucket string) int {
 func TestMinIODown(t *testing.T) {
 	m := blobtest.StartMinIO(t)
 	var bucket string
-	e := newEnv(t, withBlobs(func(t *testing.T, _ string) (stagecraft.BlobStore, http.Handler) {
+	e := newEnv(t, withBlobs(func(t testing.TB, _ string) (stagecraft.BlobStore, http.Handler) {
 		s, b := s3StoreBucket(t, m.Endpoint(), m.AccessKey(), m.SecretKey())
 		bucket = b
 		return s, nil
@@ -187,7 +187,7 @@ func TestMinIOKilledMidUpload(t *testing.T) {
 	m := blobtest.StartMinIO(t)
 	var store *blob.S3
 	var bucket string
-	e := newEnv(t, withMaxUpload(200<<20), withBlobs(func(t *testing.T, _ string) (stagecraft.BlobStore, http.Handler) {
+	e := newEnv(t, withMaxUpload(200<<20), withBlobs(func(t testing.TB, _ string) (stagecraft.BlobStore, http.Handler) {
 		store, bucket = s3StoreBucket(t, m.Endpoint(), m.AccessKey(), m.SecretKey())
 		return store, nil
 	}))

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,11 +58,24 @@ func benchUpload(args []string) error {
 	}
 	size := int64(*sizeMB) << 20
 
-	var results []*result
-	// local backend: cp is the baseline.
+	// Each run measures the baseline and then Stagecraft back to back,
+	// after flushing dirty pages, and deletes what it wrote: this disk's
+	// write-back speed swings with how much dirty data is pending, so
+	// measuring the two far apart would compare the disk with itself.
 	cp := &result{name: "cp (baseline, local disk)"}
+	raw, err := startRawServer(dir)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	local, err := startServer(*bin, dbURL, dir, "local")
+	if err != nil {
+		return fmt.Errorf("local backend: %w", err)
+	}
+	defer local.stop()
 	for i := range *runs {
 		dst := filepath.Join(dir, fmt.Sprintf("copy-%d", i))
+		syscall.Sync()
 		start := time.Now()
 		if out, err := exec.Command("cp", src, dst).CombinedOutput(); err != nil {
 			return fmt.Errorf("cp: %v: %s", err, out)
@@ -69,25 +83,37 @@ func benchUpload(args []string) error {
 		syncFile(dst)
 		cp.mbps = append(cp.mbps, mbps(size, time.Since(start)))
 		os.Remove(dst)
+		if err := local.upload(src, size, i, *runs); err != nil {
+			return fmt.Errorf("local backend: %w", err)
+		}
+		os.RemoveAll(filepath.Join(local.dataDir, "blobs"))
+		syscall.Sync()
+		if err := raw.upload(src, size); err != nil {
+			return fmt.Errorf("plain HTTP receiver: %w", err)
+		}
 	}
-	results = append(results, cp)
-	local, err := benchServer(*bin, dbURL, dir, "local", src, size, *runs)
-	if err != nil {
-		return fmt.Errorf("local backend: %w", err)
-	}
-	results = append(results, local)
+	results := []*result{cp, local.result, raw.result}
 
 	if os.Getenv("TEST_S3_ENDPOINT") != "" {
-		direct, err := benchMinioDirect(src, size, *runs)
+		direct, err := newMinioDirect()
 		if err != nil {
 			return fmt.Errorf("minio-go baseline: %w", err)
 		}
-		results = append(results, direct)
-		s3, err := benchServer(*bin, dbURL, dir, "s3", src, size, *runs)
+		s3, err := startServer(*bin, dbURL, dir, "s3")
 		if err != nil {
 			return fmt.Errorf("s3 backend: %w", err)
 		}
-		results = append(results, s3)
+		defer s3.stop()
+		for i := range *runs {
+			syscall.Sync()
+			if err := direct.put(src, size, i); err != nil {
+				return fmt.Errorf("minio-go baseline: %w", err)
+			}
+			if err := s3.upload(src, size, i, *runs); err != nil {
+				return fmt.Errorf("s3 backend: %w", err)
+			}
+		}
+		results = append(results, direct.result, s3.result)
 	} else {
 		fmt.Fprintln(os.Stderr, "TEST_S3_ENDPOINT not set: skipping the s3 backend")
 	}
@@ -103,7 +129,9 @@ func report(rs []*result, sizeMB, runs int) {
 	for _, r := range rs {
 		med := median(r.mbps)
 		ratio, rss := "baseline", "—"
-		if strings.Contains(r.name, "baseline") {
+		if strings.Contains(r.name, "reference") {
+			ratio = fmt.Sprintf("%.2f (reference)", med/base)
+		} else if strings.Contains(r.name, "baseline") {
 			base = med
 		} else if base > 0 {
 			ratio = fmt.Sprintf("%.2f", med/base)
@@ -115,9 +143,18 @@ func report(rs []*result, sizeMB, runs int) {
 	}
 }
 
-// benchServer starts `stagecraft serve` with the given backend, signs in
-// and uploads src runs times, sampling the server's peak RSS.
-func benchServer(bin, dbURL, dir, backend, src string, size int64, runs int) (*result, error) {
+// server is a `stagecraft serve` process with a signed-in admin.
+type server struct {
+	cmd     *exec.Cmd
+	base    string
+	token   string
+	dataDir string
+	backend string
+	result  *result
+}
+
+// startServer starts `stagecraft serve` with the given backend and signs in.
+func startServer(bin, dbURL, dir, backend string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -125,10 +162,11 @@ func benchServer(bin, dbURL, dir, backend, src string, size int64, runs int) (*r
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	email := "bench-" + uuid.NewString()[:8] + "@example.com"
 	password := "bench-password-123"
+	dataDir := filepath.Join(dir, "data-"+backend)
 	env := append(os.Environ(),
-		"DATABASE_URL="+dbURL, "DATA_DIR="+filepath.Join(dir, "data-"+backend), "STORAGE="+backend,
+		"DATABASE_URL="+dbURL, "DATA_DIR="+dataDir, "STORAGE="+backend,
 		"LISTEN_ADDR=127.0.0.1:"+strconv.Itoa(port), "PUBLIC_URL="+base, "MAX_UPLOAD_MB=100000",
-		"LOG_LEVEL=warn", "S3_ENDPOINT="+os.Getenv("TEST_S3_ENDPOINT"), "S3_ACCESS_KEY="+os.Getenv("TEST_S3_ACCESS_KEY"),
+		"LOG_LEVEL=error", "S3_ENDPOINT="+os.Getenv("TEST_S3_ENDPOINT"), "S3_ACCESS_KEY="+os.Getenv("TEST_S3_ACCESS_KEY"),
 		"S3_SECRET_KEY="+os.Getenv("TEST_S3_SECRET_KEY"), "S3_BUCKET=bench-"+uuid.NewString()[:8])
 	org := exec.Command(bin, "org", "create", "--name", "Bench", "--admin-email", email, "--admin-password", password)
 	org.Env = env
@@ -141,26 +179,33 @@ func benchServer(bin, dbURL, dir, backend, src string, size int64, runs int) (*r
 	if err := srv.Start(); err != nil {
 		return nil, err
 	}
-	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	s := &server{cmd: srv, base: base, dataDir: dataDir, backend: backend,
+		result: &result{name: "POST /api/v1/assets → " + backend}}
 	if err := waitReady(base); err != nil {
+		s.stop()
 		return nil, err
 	}
-	token, err := login(base, email, password)
-	if err != nil {
+	if s.token, err = login(base, email, password); err != nil {
+		s.stop()
 		return nil, err
 	}
-	r := &result{name: "POST /api/v1/assets → " + backend}
-	for i := range runs {
-		fmt.Fprintf(os.Stderr, "%s: upload %d/%d…\n", backend, i+1, runs)
-		resetPeakRSS(srv.Process.Pid)
-		start := time.Now()
-		if err := upload(base, token, src); err != nil {
-			return nil, err
-		}
-		r.mbps = append(r.mbps, mbps(size, time.Since(start)))
-		r.peakRSS = append(r.peakRSS, peakRSS(srv.Process.Pid))
+	return s, nil
+}
+
+func (s *server) stop() { _ = s.cmd.Process.Kill(); _ = s.cmd.Wait() }
+
+// upload times one upload of src and samples the server's peak RSS.
+func (s *server) upload(src string, size int64, i, runs int) error {
+	fmt.Fprintf(os.Stderr, "%s: upload %d/%d…\n", s.backend, i+1, runs)
+	pid := s.cmd.Process.Pid
+	resetPeakRSS(pid)
+	start := time.Now()
+	if err := upload(s.base, s.token, src); err != nil {
+		return err
 	}
-	return r, nil
+	s.result.mbps = append(s.result.mbps, mbps(size, time.Since(start)))
+	s.result.peakRSS = append(s.result.peakRSS, peakRSS(pid))
+	return nil
 }
 
 // upload streams src as a multipart body with a known length.
@@ -197,33 +242,39 @@ func upload(base, token, src string) error {
 	return nil
 }
 
-func benchMinioDirect(src string, size int64, runs int) (*result, error) {
+// minioDirect uploads with minio-go straight to the store: the s3 baseline.
+type minioDirect struct {
+	client *minio.Client
+	bucket string
+	result *result
+}
+
+func newMinioDirect() (*minioDirect, error) {
 	client, err := minio.New(os.Getenv("TEST_S3_ENDPOINT"), &minio.Options{
 		Creds: credentials.NewStaticV4(os.Getenv("TEST_S3_ACCESS_KEY"), os.Getenv("TEST_S3_SECRET_KEY"), ""),
 	})
 	if err != nil {
 		return nil, err
 	}
-	ctx := context.Background()
 	bucket := "bench-direct-" + uuid.NewString()[:8]
-	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+	if err := client.MakeBucket(context.Background(), bucket, minio.MakeBucketOptions{}); err != nil {
 		return nil, err
 	}
-	r := &result{name: "minio-go PutObject (baseline, s3)"}
-	for i := range runs {
-		f, err := os.Open(src)
-		if err != nil {
-			return nil, err
-		}
-		start := time.Now()
-		_, err = client.PutObject(ctx, bucket, fmt.Sprintf("direct-%d", i), f, size, minio.PutObjectOptions{})
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		r.mbps = append(r.mbps, mbps(size, time.Since(start)))
+	return &minioDirect{client: client, bucket: bucket, result: &result{name: "minio-go PutObject (baseline, s3)"}}, nil
+}
+
+func (m *minioDirect) put(src string, size int64, i int) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
 	}
-	return r, nil
+	defer f.Close()
+	start := time.Now()
+	if _, err := m.client.PutObject(context.Background(), m.bucket, fmt.Sprintf("direct-%d", i), f, size, minio.PutObjectOptions{}); err != nil {
+		return err
+	}
+	m.result.mbps = append(m.result.mbps, mbps(size, time.Since(start)))
+	return nil
 }
 
 func login(base, email, password string) (string, error) {
@@ -334,4 +385,51 @@ func fmtRuns(xs []float64) string {
 func numCPU() int {
 	b, _ := os.ReadFile("/proc/cpuinfo")
 	return strings.Count(string(b), "processor\t:")
+}
+
+// rawServer is the floor of any HTTP upload here: a plain net/http handler
+// that writes the request body to a file and fsyncs it, without parsing,
+// hashing or a database. It is a reference, not the baseline.
+type rawServer struct {
+	srv    *http.Server
+	base   string
+	result *result
+}
+
+func startRawServer(dir string) (*rawServer, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.CreateTemp(dir, "raw-")
+		if err == nil {
+			_, err = io.CopyBuffer(struct{ io.Writer }{f}, r.Body, make([]byte, 1<<20))
+			if err == nil {
+				err = f.Sync()
+			}
+			f.Close()
+			os.Remove(f.Name())
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	})
+	s := &rawServer{srv: &http.Server{Handler: h}, base: "http://" + l.Addr().String(),
+		result: &result{name: "plain net/http body → file + fsync (reference)"}}
+	go s.srv.Serve(l)
+	return s, nil
+}
+
+func (s *rawServer) Close() { s.srv.Close() }
+
+func (s *rawServer) upload(src string, size int64) error {
+	start := time.Now()
+	if err := upload(s.base, "", src); err != nil {
+		return err
+	}
+	s.result.mbps = append(s.result.mbps, mbps(size, time.Since(start)))
+	return nil
 }

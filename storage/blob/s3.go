@@ -24,7 +24,7 @@ const (
 	// concurrent upload and objects at 156 GiB, far above any sales deck or
 	// video. Known sizes need nothing: minio-go then picks 16 MiB parts for
 	// anything up to 156 GiB.
-	streamPartSize = 16 << 20
+	streamPartSize = 8 << 20
 
 	// maxRetries bounds minio-go's retries of a failed request (its
 	// default is 10, about 5 s of backoff per request). A dead server then
@@ -147,6 +147,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	opts := minio.PutObjectOptions{ContentType: ct}
 	if size < 0 {
 		opts.PartSize = streamPartSize
+		opts.ConcurrentStreamParts, opts.NumThreads = true, 2
 	}
 	var src io.Reader = &ctxReader{ctx: ctx, r: r}
 	if size >= 0 {
