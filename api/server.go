@@ -59,6 +59,30 @@ type Server struct {
 // maxJSONBody caps JSON request bodies.
 const maxJSONBody = 1 << 20
 
+// requestTimeout bounds the work of an API request, so that a database
+// that hangs (rather than fails) cannot pile up requests. Uploads are
+// exempt: a large file on a slow link takes as long as it takes.
+const requestTimeout = 30 * time.Second
+
+// streaming routes are exempt from requestTimeout.
+var streaming = map[string]bool{
+	"/api/v1/assets":              true,
+	"/api/v1/assets/:id/versions": true,
+}
+
+// deadline gives the request's context a deadline of requestTimeout,
+// except on streaming routes.
+func (s *Server) deadline(c *gin.Context) {
+	if c.Request.Method == http.MethodPost && streaming[c.FullPath()] {
+		c.Next()
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
 // Handler returns the router with every route.
 func (s *Server) Handler() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
@@ -83,7 +107,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	v1.GET("/openapi.json", s.handleOpenAPI)
 	v1.POST("/auth/login", s.handleLogin)
 
-	a := v1.Group("", s.authenticate)
+	a := v1.Group("", s.deadline, s.authenticate)
 	admin := requireRole(stagecraft.RoleAdmin)
 	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
 

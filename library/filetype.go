@@ -59,6 +59,11 @@ func Detect(head []byte, filename string) string {
 		if t, ok := oleTypes[ext]; ok {
 			return t
 		}
+		// A password-protected .docx/.pptx/.xlsx is an OLE2 container
+		// holding the encrypted package; it is still that kind of document.
+		if t, ok := zipTypes[ext]; ok && strings.HasPrefix(t, "application/vnd.openxmlformats") {
+			return t
+		}
 		return "application/x-ole-storage"
 	case base == "text/plain":
 		if t, ok := textTypes[ext]; ok {

@@ -31,6 +31,7 @@ func TestDetect(t *testing.T) {
 		{"plain zip", "a.zip", zip, "application/zip", stagecraft.TypeOther},
 		{"legacy ppt", "old.ppt", ole, "application/vnd.ms-powerpoint", stagecraft.TypeDeck},
 		{"ole unknown", "x.bin", ole, "application/x-ole-storage", stagecraft.TypeOther},
+		{"encrypted docx", "locked.docx", ole, zipTypes[".docx"], stagecraft.TypeDocument},
 		{"png", "p.png", png, "image/png", stagecraft.TypeImage},
 		{"png named pdf", "p.pdf", png, "image/png", stagecraft.TypeImage},
 		{"markdown", "readme.md", []byte("# Title\n\nBody"), "text/markdown; charset=utf-8", stagecraft.TypeText},

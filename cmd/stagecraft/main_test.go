@@ -111,3 +111,44 @@ func TestRunRejectsBadConfigAndCommands(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errb.String())
 	}
 }
+
+func TestBootstrapFromAdminEnvironment(t *testing.T) {
+	vars := map[string]string{
+		"DATABASE_URL": testdb.SchemaURL(t), "DATA_DIR": t.TempDir(), "LOG_LEVEL": "warn",
+		"ADMIN_EMAIL": "First@Example.com", "ADMIN_PASSWORD": "first admin password",
+	}
+	cfg, err := loadConfig(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	app, err := openMigrated(ctx, cfg, newLogger(cfg, &bytes.Buffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	for range 2 { // the second start finds an organisation and does nothing
+		if err := app.bootstrap(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := app.DB.CountOrganisations(ctx); n != 1 {
+		t.Fatalf("%d organisations, want 1", n)
+	}
+	sess, err := app.Auth.Login(ctx, "first@example.com", "first admin password", "127.0.0.1")
+	if err != nil || sess.User.Role != "admin" {
+		t.Fatalf("login = %+v, %v", sess, err)
+	}
+	// A bad password in the environment is reported, naming the problem.
+	vars["DATABASE_URL"] = testdb.SchemaURL(t)
+	vars["ADMIN_PASSWORD"] = "short"
+	cfg, _ = loadConfig(func(k string) string { return vars[k] })
+	app2, err := openMigrated(ctx, cfg, newLogger(cfg, &bytes.Buffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app2.Close()
+	if err := app2.bootstrap(ctx); err == nil || !strings.Contains(err.Error(), "ADMIN_EMAIL") || !strings.Contains(err.Error(), "password") {
+		t.Errorf("bootstrap with a short password: %v", err)
+	}
+}

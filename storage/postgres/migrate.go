@@ -87,6 +87,10 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			if done {
 				return nil
 			}
+			// Migrations may build indexes over large tables.
+			if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return err
 			}

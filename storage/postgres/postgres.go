@@ -47,6 +47,11 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) (*DB
 		cfg.MaxConns = 8
 	}
 	cfg.HealthCheckPeriod = 15 * time.Second
+	// A server-side cap on any one statement, in case a caller forgot a
+	// deadline; requests carry their own, shorter ones.
+	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "60000"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database pool: %w", err)
