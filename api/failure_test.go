@@ -35,19 +35,8 @@ func TestHealth(t *testing.T) {
 // Retry-After (never 500, never a hang), and once it is back the pool heals
 // without a restart of Stagecraft.
 func TestDatabaseRestartUnderLoad(t *testing.T) {
-	var proxy *testnet.Proxy
-	e := newEnv(t, withDB(func(t testing.TB) *postgres.DB {
-		cfg := testdb.Config(t)
-		proxy = testnet.NewProxy(t, cfg.ConnConfig.Host+":"+itoa(int(cfg.ConnConfig.Port)))
-		cfg.ConnConfig.Host = "127.0.0.1"
-		cfg.ConnConfig.Port = uint16(portOf(proxy.Addr()))
-		db, err := postgres.OpenConfig(context.Background(), cfg, nil)
-		must(t, err)
-		t.Cleanup(db.Close)
-		_, err = db.Migrate(context.Background())
-		must(t, err)
-		return db
-	}))
+	proxy, opt := proxiedDB()
+	e := newEnv(t, opt)
 	a := e.createAsset(e.marketerTok, "a.txt", []byte("hello"))
 
 	var ok, unavailable, other atomic.Int64
@@ -111,18 +100,8 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 }
 
 func TestReadyzReportsDatabaseDown(t *testing.T) {
-	var proxy *testnet.Proxy
-	e := newEnv(t, withDB(func(t testing.TB) *postgres.DB {
-		cfg := testdb.Config(t)
-		proxy = testnet.NewProxy(t, cfg.ConnConfig.Host+":"+itoa(int(cfg.ConnConfig.Port)))
-		cfg.ConnConfig.Host, cfg.ConnConfig.Port = "127.0.0.1", uint16(portOf(proxy.Addr()))
-		db, err := postgres.OpenConfig(context.Background(), cfg, nil)
-		must(t, err)
-		t.Cleanup(db.Close)
-		_, err = db.Migrate(context.Background())
-		must(t, err)
-		return db
-	}))
+	proxy, opt := proxiedDB()
+	e := newEnv(t, opt)
 	proxy.Cut()
 	resp := e.do("GET", "/readyz", "", nil)
 	var h struct {
@@ -145,3 +124,24 @@ func TestReadyzReportsDatabaseDown(t *testing.T) {
 	proxy.Restore(t)
 	e.json(e.do("GET", "/readyz", "", nil), http.StatusOK, nil)
 }
+
+// proxiedDB returns an option that reaches the test database through a
+// TCP proxy, and the proxy (set once newEnv has run), so a test can cut
+// the database off and bring it back.
+func proxiedDB() (*proxyRef, envOption) {
+	proxy := &proxyRef{}
+	return proxy, withDB(func(t testing.TB) *postgres.DB {
+		cfg := testdb.Config(t)
+		proxy.Proxy = testnet.NewProxy(t, cfg.ConnConfig.Host+":"+itoa(int(cfg.ConnConfig.Port)))
+		cfg.ConnConfig.Host, cfg.ConnConfig.Port = "127.0.0.1", uint16(portOf(proxy.Addr()))
+		db, err := postgres.OpenConfig(context.Background(), cfg, nil)
+		must(t, err)
+		t.Cleanup(db.Close)
+		_, err = db.Migrate(context.Background())
+		must(t, err)
+		return db
+	})
+}
+
+// proxyRef holds a proxy created later, inside newEnv.
+type proxyRef struct{ *testnet.Proxy }

@@ -20,11 +20,13 @@ const (
 	// streamPartSize is the part size of uploads of unknown size. minio-go
 	// sizes parts so that its 5 TiB maximum object fits in 10,000 parts,
 	// which for an unknown size means allocating a 528 MiB buffer per
-	// upload, even for a 1 KiB file. 16 MiB parts cap memory at 16 MiB per
-	// concurrent upload and objects at 156 GiB, far above any sales deck or
-	// video. Known sizes need nothing: minio-go then picks 16 MiB parts for
-	// anything up to 156 GiB.
+	// upload, even for a 1 KiB file. 8 MiB parts, two in flight
+	// (streamThreads), cap memory at 16 MiB per upload and objects at 78 GiB,
+	// far above any sales deck or video; two in flight keep the network busy
+	// while the next part fills (see docs/benchmarks.md). Known sizes need
+	// nothing: minio-go then picks its own parts.
 	streamPartSize = 8 << 20
+	streamThreads  = 2
 
 	// maxRetries bounds minio-go's retries of a failed request (its
 	// default is 10, about 5 s of backoff per request). A dead server then
@@ -132,7 +134,7 @@ func (s *S3) ensureBucket(ctx context.Context) error {
 }
 
 // Put streams r to the bucket. Small known sizes go in one PUT; larger or
-// unknown sizes go as a multipart upload of 16 MiB parts, which minio-go
+// unknown sizes go as a multipart upload of 8 MiB parts, which minio-go
 // aborts when a part fails. If the server is unreachable at that moment the
 // abort fails too; Put then remembers the key and aborts the leftover
 // upload once a later Put succeeds (or AbortFailedUploads is called).
@@ -147,7 +149,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	opts := minio.PutObjectOptions{ContentType: ct}
 	if size < 0 {
 		opts.PartSize = streamPartSize
-		opts.ConcurrentStreamParts, opts.NumThreads = true, 2
+		opts.ConcurrentStreamParts, opts.NumThreads = true, streamThreads
 	}
 	var src io.Reader = &ctxReader{ctx: ctx, r: r}
 	if size >= 0 {

@@ -164,7 +164,7 @@ func TestS3ServerKilledMidUpload(t *testing.T) {
 	const key = "orgs/o1/assets/big/v1"
 
 	// 256 MiB at most, but the kill comes once 24 MiB have been read: the
-	// first 16 MiB part is stored and the second is being filled.
+	// first 8 MiB parts are stored or in flight and more are being filled.
 	src := &slowReader{r: blobtest.RandomReader(3, 256<<20), mark: 24 << 20, reached: make(chan struct{})}
 	errc := make(chan error, 1)
 	go func() {
