@@ -1,0 +1,76 @@
+-- Indexing: a job queue worked with FOR UPDATE SKIP LOCKED, the text
+-- extracted from each version, and the built-in full-text search index.
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+-- One row per asset that needs (re)indexing. Enqueueing again while a job
+-- runs bumps requested_at; the worker deletes the row only if requested_at
+-- is still the value it started with, so no change is ever missed.
+CREATE TABLE index_jobs (
+    asset_id     uuid PRIMARY KEY REFERENCES assets (id) ON DELETE CASCADE,
+    org_id       uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    requested_at timestamptz NOT NULL,
+    run_after    timestamptz NOT NULL,
+    attempts     integer NOT NULL DEFAULT 0,
+    -- A running job holds a lease; a worker that dies loses it when it
+    -- expires and another worker takes the job over.
+    locked_by    text,
+    locked_until timestamptz,
+    last_error   text
+);
+CREATE INDEX index_jobs_due_idx ON index_jobs (run_after);
+
+-- Text extracted from a version, so that metadata changes and rebuilds of
+-- the search index need not read and parse the file again.
+CREATE TABLE asset_texts (
+    version_id   uuid PRIMARY KEY REFERENCES asset_versions (id) ON DELETE CASCADE,
+    org_id       uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    title        text NOT NULL DEFAULT '',
+    body         text NOT NULL DEFAULT '',
+    language     text NOT NULL DEFAULT 'simple',
+    pages        integer,
+    truncated    boolean NOT NULL DEFAULT false,
+    note         text,
+    extracted_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The built-in search index: one row per searchable asset. Filters and
+-- facets read the narrow columns; the text vectors are kept out of line
+-- (toast_tuple_target) so that scanning thousands of matches for facet
+-- counts does not drag kilobytes of text per row through the cache.
+-- It is derived data, rebuilt by `stagecraft reindex`, so it holds no
+-- foreign keys: the indexer keeps it in step.
+CREATE TABLE search_docs (
+    asset_id    uuid PRIMARY KEY,
+    org_id      uuid NOT NULL,
+    status      text NOT NULL,
+    expires_at  timestamptz,
+    type        text NOT NULL,
+    stages      text[] NOT NULL DEFAULT '{}',
+    personas    text[] NOT NULL DEFAULT '{}',
+    industries  text[] NOT NULL DEFAULT '{}',
+    products    text[] NOT NULL DEFAULT '{}',
+    updated_at  timestamptz NOT NULL,
+    language    regconfig NOT NULL DEFAULT 'simple',
+    title       text NOT NULL,
+    -- description and tags, for highlights
+    meta        text NOT NULL DEFAULT '',
+    body        text NOT NULL DEFAULT '',
+    -- title (weight A) and description and tags (weight B)
+    meta_tsv    tsvector NOT NULL,
+    -- the document's text (weight C)
+    body_tsv    tsvector NOT NULL
+) WITH (toast_tuple_target = 256);
+CREATE INDEX search_docs_org_idx ON search_docs (org_id, updated_at DESC);
+CREATE INDEX search_docs_meta_idx ON search_docs USING gin (meta_tsv);
+CREATE INDEX search_docs_body_idx ON search_docs USING gin (body_tsv);
+
+-- Words seen per organisation, for typo tolerance: a query word that is
+-- not in the vocabulary is widened to the words within one edit of it,
+-- found through the trigram index.
+CREATE TABLE search_terms (
+    org_id uuid NOT NULL,
+    term   text NOT NULL,
+    PRIMARY KEY (org_id, term)
+);
+CREATE INDEX search_terms_trgm_idx ON search_terms USING gin (term gin_trgm_ops);

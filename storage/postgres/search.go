@@ -1,0 +1,364 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/stagecraft/stagecraft"
+)
+
+// Search is the built-in search backend: PostgreSQL full-text search with
+// weighted fields (title over description and tags over body), stemming in
+// the document's language, typo tolerance through a trigram-indexed
+// vocabulary, disjunctive facet counts and highlighted snippets.
+type Search struct {
+	DB *DB
+}
+
+var _ stagecraft.SearchIndex = (*Search)(nil)
+
+// searchConfigs are the text search configurations documents may be
+// indexed with. A query is run in all of them, so that words match however
+// each document was stemmed; "simple" (no stemming) finds everything else.
+var searchConfigs = []string{"english", "german", "french", "spanish", "italian", "portuguese", "dutch", "simple"}
+
+func validConfig(c string) string {
+	for _, v := range searchConfigs {
+		if v == c {
+			return c
+		}
+	}
+	return "simple"
+}
+
+// Highlight markers: private-use code points that documents do not
+// contain, replaced by <mark> tags after the snippet is HTML-escaped.
+const (
+	markStart = "\uE000"
+	markStop  = "\uE001"
+)
+
+// maxHeadlineText bounds the text ts_headline scans per hit.
+const maxHeadlineText = 200_000
+
+// Ping checks the database.
+func (s *Search) Ping(ctx context.Context) error { return s.DB.Ping(ctx) }
+
+// Index upserts documents and adds their words to the vocabulary.
+func (s *Search) Index(ctx context.Context, docs ...*stagecraft.SearchDoc) error {
+	for _, d := range docs {
+		if err := s.DB.inTx(ctx, func(tx pgx.Tx) error { return indexDoc(ctx, tx, d) }); err != nil {
+			return fmt.Errorf("index asset %s: %w", d.AssetID, err)
+		}
+	}
+	return nil
+}
+
+func indexDoc(ctx context.Context, tx pgx.Tx, d *stagecraft.SearchDoc) error {
+	meta := strings.TrimSpace(d.Description + "\n" + strings.Join(d.Tags, " "))
+	body := strings.ReplaceAll(d.Body, "\x00", "")
+	_, err := tx.Exec(ctx, `
+		INSERT INTO search_docs (asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
+		                         updated_at, language, title, meta, body, meta_tsv, body_tsv)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::regconfig, $12, $13, $14,
+		        setweight(to_tsvector($11::regconfig, $12), 'A') || setweight(to_tsvector($11::regconfig, $13), 'B'),
+		        setweight(to_tsvector($11::regconfig, $14), 'C'))
+		ON CONFLICT (asset_id) DO UPDATE SET
+		    status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, type = EXCLUDED.type,
+		    stages = EXCLUDED.stages, personas = EXCLUDED.personas, industries = EXCLUDED.industries,
+		    products = EXCLUDED.products, updated_at = EXCLUDED.updated_at, language = EXCLUDED.language,
+		    title = EXCLUDED.title, meta = EXCLUDED.meta, body = EXCLUDED.body,
+		    meta_tsv = EXCLUDED.meta_tsv, body_tsv = EXCLUDED.body_tsv
+		WHERE search_docs.org_id = EXCLUDED.org_id`,
+		d.AssetID, d.OrgID, d.Status, d.ExpiresAt, d.Type, nonNil(d.Stages), nonNil(d.Personas), nonNil(d.Industries),
+		nonNil(d.Products), d.UpdatedAt, validConfig(d.Language), d.Title, meta, body)
+	if err != nil {
+		return err
+	}
+	// The vocabulary keeps unstemmed words of four letters or more: the
+	// ones a typo can be corrected to.
+	_, err = tx.Exec(ctx, `
+		INSERT INTO search_terms (org_id, term)
+		SELECT $1, lexeme FROM unnest(to_tsvector('simple', $2 || ' ' || $3 || ' ' || $4))
+		WHERE length(lexeme) BETWEEN 4 AND 40 AND lexeme ~ '^[[:alpha:]]+$'
+		ON CONFLICT DO NOTHING`, d.OrgID, d.Title, meta, body)
+	return err
+}
+
+// Delete removes an asset's document.
+func (s *Search) Delete(ctx context.Context, orgID, assetID string) error {
+	if !isUUID(assetID) {
+		return nil
+	}
+	if _, err := s.DB.Pool.Exec(ctx, `DELETE FROM search_docs WHERE asset_id = $1 AND org_id = $2`, assetID, orgID); err != nil {
+		return fmt.Errorf("delete search doc: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Search runs a query.
+func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecraft.SearchResult, error) {
+	if len(q.Text) > stagecraft.MaxQueryLength {
+		return nil, stagecraft.Errorf(stagecraft.EINVALID, "q: at most %d characters.", stagecraft.MaxQueryLength)
+	}
+	terms := parseQuery(q.Text)
+	var tq string
+	var args []any
+	if len(terms) > 0 {
+		var err error
+		terms, tq, args, err = s.prepareTerms(ctx, q.OrgID, terms)
+		if err != nil {
+			return nil, err
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	types := make([]string, len(q.Types))
+	for i, t := range q.Types {
+		types[i] = string(t)
+	}
+	var visible *time.Time
+	if q.VisibleAt != nil {
+		v := q.VisibleAt.UTC()
+		visible = &v
+	}
+	base := []any{q.OrgID, visible, nonNil(q.Stages), nonNil(q.Personas), nonNil(q.Industries),
+		nonNil(q.Products), nonNil(types), limit, q.Offset, markStart + "," + markStop}
+	sql := searchSQL(tq, len(base))
+	var total int
+	var facetsJSON, hitsJSON []byte
+	if err := s.DB.Pool.QueryRow(ctx, sql, append(base, args...)...).Scan(&total, &facetsJSON, &hitsJSON); err != nil {
+		return nil, fmt.Errorf("search: %w", mapErr(err))
+	}
+	return decodeResult(total, facetsJSON, hitsJSON)
+}
+
+// prepareTerms drops stopwords, widens unknown words with the known words
+// one edit away, and returns the tsquery expression with its arguments
+// (numbered after the base arguments).
+func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTerm) ([]queryTerm, string, []any, error) {
+	words := queryWords(terms)
+	rows, err := s.DB.Pool.Query(ctx, `
+		SELECT w,
+		       (SELECT bool_or(numnode(to_tsquery(c::regconfig, '''' || w || '''')) = 0) FROM unnest($3::text[]) c),
+		       CASE WHEN length(w) >= 4
+		                 AND NOT EXISTS (SELECT 1 FROM search_terms WHERE org_id = $1 AND term = w)
+		            THEN ARRAY(SELECT term FROM search_terms
+		                       WHERE org_id = $1 AND term % w AND length(term) >= 5
+		                       ORDER BY similarity(term, w) DESC LIMIT 20)
+		       END
+		FROM unnest($2::text[]) AS w`, orgID, words, searchConfigs)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+	}
+	stop := map[string]bool{}
+	near := map[string][]string{}
+	for rows.Next() {
+		var w string
+		var isStop *bool
+		var candidates []string
+		if err := rows.Scan(&w, &isStop, &candidates); err != nil {
+			rows.Close()
+			return nil, "", nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+		}
+		stop[w] = isStop != nil && *isStop
+		for _, c := range candidates {
+			if c != w && withinOneEdit(c, w) {
+				near[w] = append(near[w], c)
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+	}
+	// A stopword cannot be required: documents stemmed in a language that
+	// drops it would never match. Single stopwords are left out (unless
+	// nothing else is left); phrases keep theirs, which PostgreSQL handles.
+	var kept []queryTerm
+	for _, t := range terms {
+		if len(t.words) == 1 && stop[t.words[0]] {
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if len(kept) == 0 {
+		kept = terms
+	}
+	expr, args := buildTSQuery(kept, near, 11)
+	return kept, expr, args, nil
+}
+
+// buildTSQuery returns the SQL expression of the query's tsquery. Each
+// term is run through to_tsquery in every configuration and the results
+// OR-ed; terms are then combined with AND, OR and NOT. Arguments are
+// numbered from first.
+func buildTSQuery(terms []queryTerm, near map[string][]string, first int) (string, []any) {
+	var args []any
+	var groups []string
+	var group []string
+	for _, t := range terms {
+		args = append(args, termQuery(t, near))
+		n := first + len(args) - 1
+		parts := make([]string, len(searchConfigs))
+		for i, c := range searchConfigs {
+			parts[i] = fmt.Sprintf("to_tsquery('%s', $%d)", c, n)
+		}
+		e := "(" + strings.Join(parts, " || ") + ")"
+		if t.negate {
+			e = "!!" + e
+		}
+		group = append(group, e)
+		if !t.orNext {
+			groups = append(groups, "("+strings.Join(group, " || ")+")")
+			group = nil
+		}
+	}
+	return strings.Join(groups, " && "), args
+}
+
+// searchSQL returns the one statement that computes total, disjunctive
+// facet counts and the ranked, highlighted page of hits. Base arguments:
+// $1 org, $2 visible-at (null for staff), $3..$7 stage, persona, industry,
+// product and type filters, $8 limit, $9 offset, $10 highlight markers.
+//
+// Ranking is bounded: title/description/tag matches (at most 500) come
+// first, then at most 1,000 body-only matches are ranked. Ranking every
+// match of a common word is what makes naive full-text search slow; for a
+// rare word the bound is never reached, and for a common one any of the
+// first thousand body matches is as good as another. Counts and facets
+// still cover every match.
+func searchSQL(tq string, _ int) string {
+	match := "true"
+	qcte := "SELECT NULL::tsquery AS tq, $10::text AS marks"
+	inMeta := "false"
+	score := "0::real"
+	headTitle := "NULL::text"
+	headBody := "NULL::text"
+	// Without words there is nothing to rank: the page is the newest
+	// matches, so only limit+offset of them are needed.
+	bodyLimit := "$8::int + $9::int"
+	if tq != "" {
+		bodyLimit = "1000"
+		qcte = "SELECT " + tq + " AS tq, $10::text AS marks"
+		match = "(d.meta_tsv @@ q.tq OR d.body_tsv @@ q.tq)"
+		inMeta = "d.meta_tsv @@ q.tq"
+		score = "ts_rank(d.meta_tsv, q.tq) + ts_rank_cd(d.body_tsv, q.tq, 32)"
+		headTitle = `ts_headline(d.language, d.title, q.tq,
+			'HighlightAll=true, StartSel=' || split_part(q.marks, ',', 1) || ', StopSel=' || split_part(q.marks, ',', 2))`
+		headBody = `ts_headline(d.language, left(d.body, ` + fmt.Sprint(maxHeadlineText) + `), q.tq,
+			'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=' || split_part(q.marks, ',', 1) ||
+			', StopSel=' || split_part(q.marks, ',', 2))`
+	}
+	return `
+WITH q AS MATERIALIZED (` + qcte + `),
+m AS MATERIALIZED (
+	SELECT d.asset_id, d.type, d.stages, d.personas, d.industries, d.products, d.updated_at,
+	       ` + inMeta + ` AS in_meta,
+	       (cardinality($3::text[]) = 0 OR d.stages && $3::text[]) AS p_stages,
+	       (cardinality($4::text[]) = 0 OR d.personas && $4::text[]) AS p_personas,
+	       (cardinality($5::text[]) = 0 OR d.industries && $5::text[]) AS p_industries,
+	       (cardinality($6::text[]) = 0 OR d.products && $6::text[]) AS p_products,
+	       (cardinality($7::text[]) = 0 OR d.type = ANY($7::text[])) AS p_types
+	FROM search_docs d, q
+	WHERE d.org_id = $1 AND d.status <> 'archived'
+	  AND ($2::timestamptz IS NULL OR (d.status = 'published' AND (d.expires_at IS NULL OR d.expires_at > $2::timestamptz)))
+	  AND ` + match + `
+),
+f AS (
+	SELECT *, (NOT p_stages)::int + (NOT p_personas)::int + (NOT p_industries)::int
+	        + (NOT p_products)::int + (NOT p_types)::int AS fails
+	FROM m
+),
+cand AS (
+	(SELECT asset_id, updated_at FROM f WHERE fails = 0 AND in_meta ORDER BY updated_at DESC LIMIT 500)
+	UNION ALL
+	(SELECT asset_id, updated_at FROM f WHERE fails = 0 AND NOT in_meta ORDER BY updated_at DESC LIMIT ` + bodyLimit + `)
+),
+ranked AS (
+	SELECT d.asset_id, d.updated_at, ` + score + ` AS score, ` + headTitle + ` AS head_title, ` + headBody + ` AS head_body
+	FROM (SELECT c.asset_id FROM cand c) c
+	JOIN search_docs d USING (asset_id), q
+	ORDER BY 3 DESC, d.updated_at DESC, d.asset_id
+	LIMIT $8 OFFSET $9
+)
+SELECT
+	(SELECT count(*) FROM f WHERE fails = 0),
+	(SELECT coalesce(json_agg(json_build_array(facet, key, n)), '[]') FROM (
+		SELECT 'stages' AS facet, k AS key, count(*) AS n FROM f, unnest(f.stages) k
+		 WHERE fails = 0 OR (fails = 1 AND NOT p_stages) GROUP BY k
+		UNION ALL
+		SELECT 'personas', k, count(*) FROM f, unnest(f.personas) k
+		 WHERE fails = 0 OR (fails = 1 AND NOT p_personas) GROUP BY k
+		UNION ALL
+		SELECT 'industries', k, count(*) FROM f, unnest(f.industries) k
+		 WHERE fails = 0 OR (fails = 1 AND NOT p_industries) GROUP BY k
+		UNION ALL
+		SELECT 'products', k, count(*) FROM f, unnest(f.products) k
+		 WHERE fails = 0 OR (fails = 1 AND NOT p_products) GROUP BY k
+		UNION ALL
+		SELECT 'types', type, count(*) FROM f
+		 WHERE fails = 0 OR (fails = 1 AND NOT p_types) GROUP BY type
+	) x),
+	(SELECT coalesce(json_agg(json_build_array(asset_id, score, head_title, head_body)
+	                          ORDER BY score DESC, updated_at DESC, asset_id), '[]') FROM ranked)`
+}
+
+func decodeResult(total int, facetsJSON, hitsJSON []byte) (*stagecraft.SearchResult, error) {
+	res := &stagecraft.SearchResult{Total: total, Hits: []stagecraft.SearchHit{}, Facets: map[string]map[string]int{
+		stagecraft.FacetStages: {}, stagecraft.FacetPersonas: {}, stagecraft.FacetIndustries: {},
+		stagecraft.FacetProducts: {}, stagecraft.FacetTypes: {},
+	}}
+	var facets [][3]any
+	if err := json.Unmarshal(facetsJSON, &facets); err != nil {
+		return nil, fmt.Errorf("search: decode facets: %w", err)
+	}
+	for _, f := range facets {
+		facet, _ := f[0].(string)
+		key, _ := f[1].(string)
+		n, _ := f[2].(float64)
+		if res.Facets[facet] != nil {
+			res.Facets[facet][key] = int(n)
+		}
+	}
+	var hits [][4]any
+	if err := json.Unmarshal(hitsJSON, &hits); err != nil {
+		return nil, fmt.Errorf("search: decode hits: %w", err)
+	}
+	for _, h := range hits {
+		id, _ := h[0].(string)
+		score, _ := h[1].(float64)
+		hit := stagecraft.SearchHit{AssetID: id, Score: score, Highlights: map[string]string{}}
+		if t, ok := h[2].(string); ok {
+			hit.Highlights["title"] = markup(t)
+		}
+		if t, ok := h[3].(string); ok && strings.Contains(t, markStart) {
+			hit.Highlights["text"] = markup(t)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	return res, nil
+}
+
+// markup HTML-escapes a snippet and turns the markers into <mark> tags, so
+// that markup inside documents is shown, never run.
+func markup(s string) string {
+	s = html.EscapeString(strings.Join(strings.Fields(s), " "))
+	s = strings.ReplaceAll(s, markStart, "<mark>")
+	return strings.ReplaceAll(s, markStop, "</mark>")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

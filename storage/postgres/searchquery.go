@@ -1,0 +1,176 @@
+package postgres
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The built-in search takes the same query syntax as web search engines
+// (and PostgreSQL's websearch_to_tsquery): words are AND-ed, "quoted words"
+// form a phrase, -word excludes, and OR between two terms makes either do.
+// It is parsed here rather than by PostgreSQL so that each word can be
+// widened with its typo corrections before the tsquery is built, and so that
+// nothing the user types ever reaches to_tsquery unquoted.
+
+// maxQueryTerms bounds the work one query can cause.
+const maxQueryTerms = 32
+
+// queryTerm is a word or a phrase of the query.
+type queryTerm struct {
+	words  []string // lower-cased; a phrase has several
+	negate bool
+	// orNext joins this term to the next with OR instead of AND.
+	orNext bool
+}
+
+// parseQuery splits text into terms. Words are runs of letters and digits;
+// everything else separates them, so punctuation, SQL and filter syntax
+// are inert. It never fails: an unbalanced quote closes at the end.
+func parseQuery(text string) []queryTerm {
+	text = strings.ToValidUTF8(text, " ")
+	var terms []queryTerm
+	pendingOr := false
+	for i := 0; i < len(text) && len(terms) < maxQueryTerms; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '"' || ((r == '-') && i+1 < len(text) && text[i+1] == '"'):
+			negate := r == '-'
+			if negate {
+				i++
+			}
+			i++
+			end := strings.IndexByte(text[i:], '"')
+			phrase := text[i:]
+			if end >= 0 {
+				phrase = text[i : i+end]
+				i += end + 1
+			} else {
+				i = len(text)
+			}
+			if words := splitWords(phrase); len(words) > 0 {
+				terms = appendTerm(terms, queryTerm{words: words, negate: negate}, &pendingOr)
+			}
+		case isWordRune(r) || (r == '-' && i+1 < len(text)):
+			negate := false
+			if r == '-' {
+				negate = true
+				i += size
+			}
+			j := i
+			for j < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[j:])
+				if unicode.IsSpace(r2) || r2 == '"' {
+					break
+				}
+				j += s2
+			}
+			chunk := text[i:j]
+			i = j
+			if !negate && strings.EqualFold(chunk, "or") && len(terms) > 0 {
+				pendingOr = true
+				continue
+			}
+			// A chunk like "e-mail" or "q3/2026" holds several words: all
+			// must match, as in a phrase.
+			if words := splitWords(chunk); len(words) > 0 {
+				terms = appendTerm(terms, queryTerm{words: words, negate: negate}, &pendingOr)
+			}
+		default:
+			i += size
+		}
+	}
+	if len(terms) > 0 {
+		terms[len(terms)-1].orNext = false
+	}
+	return terms
+}
+
+func appendTerm(terms []queryTerm, t queryTerm, pendingOr *bool) []queryTerm {
+	if *pendingOr && len(terms) > 0 && !t.negate && !terms[len(terms)-1].negate {
+		terms[len(terms)-1].orNext = true
+	}
+	*pendingOr = false
+	return append(terms, t)
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// splitWords returns the lower-cased runs of letters and digits in s, each
+// at most 64 bytes (longer ones cannot be words anyone types).
+func splitWords(s string) []string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) })
+	var out []string
+	for _, f := range fields {
+		if len(f) > 64 {
+			continue
+		}
+		out = append(out, strings.ToLower(f))
+	}
+	return out
+}
+
+// queryWords returns the distinct words of single-word, non-negated terms:
+// the ones typo correction may widen and stopword removal may drop.
+func queryWords(terms []queryTerm) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range terms {
+		for _, w := range t.words {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// tsLexeme quotes a word for to_tsquery. Words hold only letters and
+// digits, so quoting cannot be escaped from; quotes are doubled anyway.
+func tsLexeme(w string) string { return "'" + strings.ReplaceAll(w, "'", "''") + "'" }
+
+// termQuery is the to_tsquery text of one term: a word with its typo
+// alternatives OR-ed, or a phrase.
+func termQuery(t queryTerm, near map[string][]string) string {
+	if len(t.words) == 1 {
+		w := t.words[0]
+		alts := near[w]
+		if len(alts) == 0 {
+			return tsLexeme(w)
+		}
+		parts := []string{tsLexeme(w)}
+		for _, a := range alts {
+			parts = append(parts, tsLexeme(a))
+		}
+		return "(" + strings.Join(parts, " | ") + ")"
+	}
+	parts := make([]string, len(t.words))
+	for i, w := range t.words {
+		parts[i] = tsLexeme(w)
+	}
+	return "(" + strings.Join(parts, " <-> ") + ")"
+}
+
+// withinOneEdit reports whether a and b are at most one insertion,
+// deletion or substitution apart.
+func withinOneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(rb)-len(ra) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	if i == len(ra) {
+		return true // equal, or b has one more rune at the end
+	}
+	if len(ra) == len(rb) {
+		return string(ra[i+1:]) == string(rb[i+1:])
+	}
+	return string(ra[i:]) == string(rb[i+1:])
+}
