@@ -266,6 +266,8 @@ type AssetService interface {
 	AddVersion(ctx context.Context, orgID string, v *AssetVersion) (*Asset, error)
 	// FindAssetByID returns ENOTFOUND unless the asset exists in orgID.
 	FindAssetByID(ctx context.Context, orgID, id string) (*Asset, error)
+	// FindAssetsByIDs returns the org's assets among ids, by id.
+	FindAssetsByIDs(ctx context.Context, orgID string, ids []string) (map[string]*Asset, error)
 	// FindAssets returns a page of assets and the total matching.
 	FindAssets(ctx context.Context, f AssetFilter) ([]*Asset, int, error)
 	// FindVersions lists an asset's versions, newest first.

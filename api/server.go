@@ -41,6 +41,8 @@ type Server struct {
 	Users    stagecraft.UserService
 	Taxonomy stagecraft.TaxonomyService
 	Assets   stagecraft.AssetService
+	Deals    stagecraft.DealService
+	Search   stagecraft.SearchIndex
 	Library  *library.Service
 	Checks   []Check
 	// BlobHandler serves signed URLs of the local blob store under
@@ -130,6 +132,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	a.GET("/assets/:id/versions", s.handleVersionList)
 	a.GET("/assets/:id/download", s.handleAssetDownload)
 	a.GET("/assets/:id/thumbnail", s.handleAssetThumbnail)
+
+	a.GET("/search", s.handleSearch)
 	return r, nil
 }
 

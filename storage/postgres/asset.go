@@ -91,7 +91,10 @@ func (db *DB) CreateAsset(ctx context.Context, a *stagecraft.Asset, v *stagecraf
 		if err != nil {
 			return fmt.Errorf("insert asset: %w", err)
 		}
-		return insertVersion(ctx, tx, a.OrgID, v)
+		if err := insertVersion(ctx, tx, a.OrgID, v); err != nil {
+			return err
+		}
+		return enqueueIndex(ctx, tx, a.OrgID, a.ID, now)
 	})
 	if err != nil {
 		return err
@@ -146,6 +149,9 @@ func (db *DB) AddVersion(ctx context.Context, orgID string, v *stagecraft.AssetV
 		if err != nil {
 			return fmt.Errorf("set current version: %w", err)
 		}
+		if err := enqueueIndex(ctx, tx, orgID, a.ID, v.CreatedAt); err != nil {
+			return err
+		}
 		a, err = scanAsset(tx.QueryRow(ctx, assetSelect+` WHERE a.id = $1`, a.ID))
 		return err
 	})
@@ -165,6 +171,30 @@ func (db *DB) FindAssetByID(ctx context.Context, orgID, id string) (*stagecraft.
 		return nil, notFound(err, "Asset not found.")
 	}
 	return a, nil
+}
+
+// FindAssetsByIDs returns the organisation's assets among ids.
+func (db *DB) FindAssetsByIDs(ctx context.Context, orgID string, ids []string) (map[string]*stagecraft.Asset, error) {
+	out := make(map[string]*stagecraft.Asset, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.Pool.Query(ctx, assetSelect+` WHERE a.id = ANY($1::uuid[]) AND a.org_id = $2`, ids, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find assets by id: %w", mapErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAsset(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find assets by id: %w", mapErr(err))
+		}
+		out[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find assets by id: %w", mapErr(err))
+	}
+	return out, nil
 }
 
 func lockAsset(ctx context.Context, tx pgx.Tx, orgID, id string) (*stagecraft.Asset, error) {
@@ -255,8 +285,8 @@ func (db *DB) FindVersions(ctx context.Context, orgID, assetID string) ([]*stage
 	return vs, nil
 }
 
-// UpdateAsset applies fn to the asset under a row lock and saves the
-// editable fields.
+// UpdateAsset applies fn to the asset under a row lock, saves the
+// editable fields and enqueues the asset for indexing.
 func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagecraft.Asset) error) (*stagecraft.Asset, error) {
 	var a *stagecraft.Asset
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -269,17 +299,20 @@ func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagec
 		}
 		a.UpdatedAt = db.Now().UTC()
 		emptyLists(a)
+		a.IndexStatus = stagecraft.IndexPending
 		_, err = tx.Exec(ctx, `
 			UPDATE assets SET title = $2, title_from_filename = $3, description = $4, status = $5,
 			       stages = $6, personas = $7, industries = $8, products = $9, tags = $10,
-			       expires_at = $11, updated_at = $12
+			       expires_at = $11, updated_at = $12, index_status = 'pending'
 			WHERE id = $1`,
 			a.ID, a.Title, a.TitleFromFilename, a.Description, a.Status,
 			a.Stages, a.Personas, a.Industries, a.Products, a.Tags, a.ExpiresAt, a.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("update asset: %w", err)
 		}
-		return nil
+		// The search index holds the metadata too (and drops archived
+		// assets), so every change goes back to the indexer.
+		return enqueueIndex(ctx, tx, orgID, a.ID, a.UpdatedAt)
 	})
 	if err != nil {
 		return nil, err

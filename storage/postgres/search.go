@@ -110,12 +110,14 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 	terms := parseQuery(q.Text)
 	var tq string
 	var args []any
+	var near map[string][]string
 	if len(terms) > 0 {
 		var err error
-		terms, tq, args, err = s.prepareTerms(ctx, q.OrgID, terms)
+		terms, near, err = s.prepareTerms(ctx, q.OrgID, terms)
 		if err != nil {
 			return nil, err
 		}
+		tq, args = buildTSQuery(terms, near, 11)
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -132,19 +134,42 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 	}
 	base := []any{q.OrgID, visible, nonNil(q.Stages), nonNil(q.Personas), nonNil(q.Industries),
 		nonNil(q.Products), nonNil(types), limit, q.Offset, markStart + "," + markStop}
-	sql := searchSQL(tq, len(base))
+	res, err := s.run(ctx, tq, base, args)
+	if err != nil {
+		return nil, err
+	}
+	// No document has every word: rather than nothing, show those with
+	// any of them, best first (the more words a document has, the higher
+	// it ranks).
+	if res.Total == 0 && positiveTerms(terms) > 1 {
+		tq, args = buildTSQuery(anyOf(terms), near, 11)
+		return s.run(ctx, tq, base, args)
+	}
+	return res, nil
+}
+
+func (s *Search) run(ctx context.Context, tq string, base, args []any) (*stagecraft.SearchResult, error) {
 	var total int
 	var facetsJSON, hitsJSON []byte
-	if err := s.DB.Pool.QueryRow(ctx, sql, append(base, args...)...).Scan(&total, &facetsJSON, &hitsJSON); err != nil {
+	if err := s.DB.Pool.QueryRow(ctx, searchSQL(tq), append(base, args...)...).Scan(&total, &facetsJSON, &hitsJSON); err != nil {
 		return nil, fmt.Errorf("search: %w", mapErr(err))
 	}
 	return decodeResult(total, facetsJSON, hitsJSON)
 }
 
-// prepareTerms drops stopwords, widens unknown words with the known words
-// one edit away, and returns the tsquery expression with its arguments
-// (numbered after the base arguments).
-func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTerm) ([]queryTerm, string, []any, error) {
+func positiveTerms(terms []queryTerm) int {
+	n := 0
+	for _, t := range terms {
+		if !t.negate {
+			n++
+		}
+	}
+	return n
+}
+
+// prepareTerms drops stopwords and finds, for each word the organisation's
+// documents do not contain, the words they do contain one typo away.
+func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTerm) ([]queryTerm, map[string][]string, error) {
 	words := queryWords(terms)
 	rows, err := s.DB.Pool.Query(ctx, `
 		SELECT w,
@@ -157,7 +182,7 @@ func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTe
 		       END
 		FROM unnest($2::text[]) AS w`, orgID, words, searchConfigs)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+		return nil, nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
 	}
 	stop := map[string]bool{}
 	near := map[string][]string{}
@@ -167,7 +192,7 @@ func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTe
 		var candidates []string
 		if err := rows.Scan(&w, &isStop, &candidates); err != nil {
 			rows.Close()
-			return nil, "", nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+			return nil, nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
 		}
 		stop[w] = isStop != nil && *isStop
 		for _, c := range candidates {
@@ -178,7 +203,7 @@ func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTe
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, "", nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+		return nil, nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
 	}
 	// A stopword cannot be required: documents stemmed in a language that
 	// drops it would never match. Single stopwords are left out (unless
@@ -193,8 +218,7 @@ func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTe
 	if len(kept) == 0 {
 		kept = terms
 	}
-	expr, args := buildTSQuery(kept, near, 11)
-	return kept, expr, args, nil
+	return kept, near, nil
 }
 
 // buildTSQuery returns the SQL expression of the query's tsquery. Each
@@ -236,7 +260,7 @@ func buildTSQuery(terms []queryTerm, near map[string][]string, first int) (strin
 // rare word the bound is never reached, and for a common one any of the
 // first thousand body matches is as good as another. Counts and facets
 // still cover every match.
-func searchSQL(tq string, _ int) string {
+func searchSQL(tq string) string {
 	match := "true"
 	qcte := "SELECT NULL::tsquery AS tq, $10::text AS marks"
 	inMeta := "false"

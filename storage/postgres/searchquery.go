@@ -152,8 +152,9 @@ func termQuery(t queryTerm, near map[string][]string) string {
 	return "(" + strings.Join(parts, " <-> ") + ")"
 }
 
-// withinOneEdit reports whether a and b are at most one insertion,
-// deletion or substitution apart.
+// withinOneEdit reports whether a and b are at most one typo apart: one
+// insertion, deletion or substitution, or two neighbouring letters swapped
+// (the commonest slip on a keyboard).
 func withinOneEdit(a, b string) bool {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > len(rb) {
@@ -170,7 +171,32 @@ func withinOneEdit(a, b string) bool {
 		return true // equal, or b has one more rune at the end
 	}
 	if len(ra) == len(rb) {
-		return string(ra[i+1:]) == string(rb[i+1:])
+		if string(ra[i+1:]) == string(rb[i+1:]) {
+			return true
+		}
+		// a swap of ra[i] and ra[i+1]
+		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
 	}
 	return string(ra[i:]) == string(rb[i+1:])
+}
+
+// anyOf returns the terms joined by OR, without the negated ones: the
+// fallback when no document has every word.
+func anyOf(terms []queryTerm) []queryTerm {
+	var out []queryTerm
+	for _, t := range terms {
+		if !t.negate {
+			t.orNext = true
+			out = append(out, t)
+		}
+	}
+	if len(out) > 0 {
+		out[len(out)-1].orNext = false
+	}
+	for _, t := range terms {
+		if t.negate {
+			out = append(out, t)
+		}
+	}
+	return out
 }

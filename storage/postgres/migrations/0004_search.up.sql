@@ -30,6 +30,9 @@ CREATE TABLE asset_texts (
     language     text NOT NULL DEFAULT 'simple',
     pages        integer,
     truncated    boolean NOT NULL DEFAULT false,
+    -- The file could not be read (broken, too large, timed out): retrying
+    -- would fail the same way, so the failure is kept like a result.
+    failed       boolean NOT NULL DEFAULT false,
     note         text,
     extracted_at timestamptz NOT NULL DEFAULT now()
 );
