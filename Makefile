@@ -6,7 +6,7 @@ BIN := bin/stagecraft
 # Scratch space for the test servers (MinIO's data and log).
 TEST_TMP ?= $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 
-.PHONY: all build run test vet unit bench bench-upload demo migrate clean help
+.PHONY: all build run test vet unit bench bench-search demo migrate clean help
 
 all: build
 
@@ -55,6 +55,12 @@ bench: build
 	eval "$$(scripts/minio.sh start "$(TEST_TMP)")"; \
 	export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) run ./cmd/stagecraft-bench upload $(BENCH_FLAGS)
+
+# bench-search loads synthetic collateral into the database
+# stagecraft_bench and times the built-in search against an ILIKE scan.
+bench-search:
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench search $(BENCH_FLAGS)
 
 migrate: build
 	@DATABASE_URL="$$(scripts/pg.sh url stagecraft)" $(BIN) migrate

@@ -68,6 +68,9 @@ type SearchResult struct {
 	Hits   []SearchHit
 	Total  int
 	Facets map[string]map[string]int
+	// Estimated is set when there were more matches than the backend
+	// counts exactly; Total and Facets then cover only the part counted.
+	Estimated bool
 }
 
 // MaxQueryLength is the longest search text accepted, in bytes.

@@ -2,6 +2,7 @@
 // the same run on the same machine, and prints a Markdown report.
 //
 //	stagecraft-bench upload [-size-mb 500] [-runs 3]
+//	stagecraft-bench search [-docs 10000,100000] [-queries 300]
 //
 // upload streams a file through POST /api/v1/assets of a real server
 // process, for each storage backend, and compares the throughput with
@@ -27,6 +28,8 @@ func main() {
 	switch os.Args[1] {
 	case "upload":
 		err = benchUpload(os.Args[2:])
+	case "search":
+		err = benchSearch(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

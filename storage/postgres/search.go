@@ -50,34 +50,70 @@ const maxHeadlineText = 200_000
 // Ping checks the database.
 func (s *Search) Ping(ctx context.Context) error { return s.DB.Ping(ctx) }
 
-// Index upserts documents and adds their words to the vocabulary.
+// indexBatch is how many documents one statement writes.
+const indexBatch = 200
+
+// Index upserts documents and adds their words to the vocabulary, a batch
+// of documents per statement.
 func (s *Search) Index(ctx context.Context, docs ...*stagecraft.SearchDoc) error {
-	for _, d := range docs {
-		if err := s.DB.inTx(ctx, func(tx pgx.Tx) error { return indexDoc(ctx, tx, d) }); err != nil {
-			return fmt.Errorf("index asset %s: %w", d.AssetID, err)
+	for len(docs) > 0 {
+		n := min(len(docs), indexBatch)
+		if err := s.DB.inTx(ctx, func(tx pgx.Tx) error { return indexDocs(ctx, tx, docs[:n]) }); err != nil {
+			return fmt.Errorf("index %d documents: %w", n, err)
 		}
+		docs = docs[n:]
 	}
 	return nil
 }
 
-func indexDoc(ctx context.Context, tx pgx.Tx, d *stagecraft.SearchDoc) error {
-	meta := strings.TrimSpace(d.Description + "\n" + strings.Join(d.Tags, " "))
-	body := strings.ReplaceAll(d.Body, "\x00", "")
-	_, err := tx.Exec(ctx, `
+// searchRow is a document as the index statement reads it.
+type searchRow struct {
+	AssetID    string     `json:"asset_id"`
+	OrgID      string     `json:"org_id"`
+	Status     string     `json:"status"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	Type       string     `json:"type"`
+	Stages     []string   `json:"stages"`
+	Personas   []string   `json:"personas"`
+	Industries []string   `json:"industries"`
+	Products   []string   `json:"products"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	Language   string     `json:"language"`
+	Title      string     `json:"title"`
+	Meta       string     `json:"meta"`
+	Body       string     `json:"body"`
+}
+
+func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) error {
+	rows := make([]searchRow, len(docs))
+	for i, d := range docs {
+		rows[i] = searchRow{AssetID: d.AssetID, OrgID: d.OrgID, Status: string(d.Status), ExpiresAt: d.ExpiresAt,
+			Type: string(d.Type), Stages: nonNil(d.Stages), Personas: nonNil(d.Personas),
+			Industries: nonNil(d.Industries), Products: nonNil(d.Products), UpdatedAt: d.UpdatedAt,
+			Language: validConfig(d.Language), Title: clean(d.Title),
+			Meta: clean(strings.TrimSpace(d.Description + "\n" + strings.Join(d.Tags, " "))), Body: clean(d.Body)}
+	}
+	batch, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
 		INSERT INTO search_docs (asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
 		                         updated_at, language, title, meta, body, meta_tsv, body_tsv)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::regconfig, $12, $13, $14,
-		        setweight(to_tsvector($11::regconfig, $12), 'A') || setweight(to_tsvector($11::regconfig, $13), 'B'),
-		        setweight(to_tsvector($11::regconfig, $14), 'C'))
+		SELECT asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
+		       updated_at, language::regconfig, title, meta, body,
+		       setweight(to_tsvector(language::regconfig, title), 'A') || setweight(to_tsvector(language::regconfig, meta), 'B'),
+		       setweight(to_tsvector(language::regconfig, body), 'C')
+		FROM jsonb_to_recordset($1::jsonb) AS x(asset_id uuid, org_id uuid, status text, expires_at timestamptz,
+		     type text, stages text[], personas text[], industries text[], products text[], updated_at timestamptz,
+		     language text, title text, meta text, body text)
 		ON CONFLICT (asset_id) DO UPDATE SET
 		    status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, type = EXCLUDED.type,
 		    stages = EXCLUDED.stages, personas = EXCLUDED.personas, industries = EXCLUDED.industries,
 		    products = EXCLUDED.products, updated_at = EXCLUDED.updated_at, language = EXCLUDED.language,
 		    title = EXCLUDED.title, meta = EXCLUDED.meta, body = EXCLUDED.body,
 		    meta_tsv = EXCLUDED.meta_tsv, body_tsv = EXCLUDED.body_tsv
-		WHERE search_docs.org_id = EXCLUDED.org_id`,
-		d.AssetID, d.OrgID, d.Status, d.ExpiresAt, d.Type, nonNil(d.Stages), nonNil(d.Personas), nonNil(d.Industries),
-		nonNil(d.Products), d.UpdatedAt, validConfig(d.Language), d.Title, meta, body)
+		WHERE search_docs.org_id = EXCLUDED.org_id`, batch)
 	if err != nil {
 		return err
 	}
@@ -85,10 +121,17 @@ func indexDoc(ctx context.Context, tx pgx.Tx, d *stagecraft.SearchDoc) error {
 	// ones a typo can be corrected to.
 	_, err = tx.Exec(ctx, `
 		INSERT INTO search_terms (org_id, term)
-		SELECT $1, lexeme FROM unnest(to_tsvector('simple', $2 || ' ' || $3 || ' ' || $4))
-		WHERE length(lexeme) BETWEEN 4 AND 40 AND lexeme ~ '^[[:alpha:]]+$'
-		ON CONFLICT DO NOTHING`, d.OrgID, d.Title, meta, body)
+		SELECT DISTINCT x.org_id, t.lexeme
+		FROM jsonb_to_recordset($1::jsonb) AS x(org_id uuid, title text, meta text, body text),
+		     unnest(to_tsvector('simple', x.title || ' ' || x.meta || ' ' || x.body)) AS t
+		WHERE length(t.lexeme) BETWEEN 4 AND 40 AND t.lexeme ~ '^[[:alpha:]]+$'
+		ON CONFLICT DO NOTHING`, batch)
 	return err
+}
+
+// clean makes text storable: PostgreSQL text holds no NUL bytes.
+func clean(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // Delete removes an asset's document.
@@ -149,12 +192,17 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 }
 
 func (s *Search) run(ctx context.Context, tq string, base, args []any) (*stagecraft.SearchResult, error) {
+	var capped bool
 	var total int
 	var facetsJSON, hitsJSON []byte
-	if err := s.DB.Pool.QueryRow(ctx, searchSQL(tq), append(base, args...)...).Scan(&total, &facetsJSON, &hitsJSON); err != nil {
+	if err := s.DB.Pool.QueryRow(ctx, searchSQL(tq), append(base, args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON); err != nil {
 		return nil, fmt.Errorf("search: %w", mapErr(err))
 	}
-	return decodeResult(total, facetsJSON, hitsJSON)
+	res, err := decodeResult(total, facetsJSON, hitsJSON)
+	if err == nil {
+		res.Estimated = capped
+	}
+	return res, err
 }
 
 func positiveTerms(terms []queryTerm) int {
@@ -249,17 +297,28 @@ func buildTSQuery(terms []queryTerm, near map[string][]string, first int) (strin
 	return strings.Join(groups, " && "), args
 }
 
+// matchCap bounds how many matches one search reads. Totals and facet
+// counts are exact up to it; past it they are those of the first matchCap
+// matches (the result says so). Reading every match of a word found in
+// nearly every document is what makes counts slow at scale, and no one
+// pages through five thousand results.
+const matchCap = 5000
+
+// rankCap bounds how many matches of each tier (title/description/tags,
+// then body only) are ranked: ranking needs each document's vector, the
+// costliest read of all.
+const rankCap = 50
+
 // searchSQL returns the one statement that computes total, disjunctive
 // facet counts and the ranked, highlighted page of hits. Base arguments:
 // $1 org, $2 visible-at (null for staff), $3..$7 stage, persona, industry,
 // product and type filters, $8 limit, $9 offset, $10 highlight markers.
 //
-// Ranking is bounded: title/description/tag matches (at most 500) come
-// first, then at most 1,000 body-only matches are ranked. Ranking every
-// match of a common word is what makes naive full-text search slow; for a
-// rare word the bound is never reached, and for a common one any of the
-// first thousand body matches is as good as another. Counts and facets
-// still cover every match.
+// Matches are read once (m, at most matchCap) and grouped once by their
+// facet values (g), a handful of rows from which the total and every
+// facet's counts follow. Ranking is bounded: the newest rankCap matches
+// in title, description or tags, and the newest rankCap matches in the
+// body only, are scored, title matches weighing most.
 func searchSQL(tq string) string {
 	match := "true"
 	qcte := "SELECT NULL::tsquery AS tq, $10::text AS marks"
@@ -267,11 +326,7 @@ func searchSQL(tq string) string {
 	score := "0::real"
 	headTitle := "NULL::text"
 	headBody := "NULL::text"
-	// Without words there is nothing to rank: the page is the newest
-	// matches, so only limit+offset of them are needed.
-	bodyLimit := "$8::int + $9::int"
 	if tq != "" {
-		bodyLimit = "1000"
 		qcte = "SELECT " + tq + " AS tq, $10::text AS marks"
 		match = "(d.meta_tsv @@ q.tq OR d.body_tsv @@ q.tq)"
 		inMeta = "d.meta_tsv @@ q.tq"
@@ -285,52 +340,60 @@ func searchSQL(tq string) string {
 	return `
 WITH q AS MATERIALIZED (` + qcte + `),
 m AS MATERIALIZED (
-	SELECT d.asset_id, d.type, d.stages, d.personas, d.industries, d.products, d.updated_at,
-	       ` + inMeta + ` AS in_meta,
-	       (cardinality($3::text[]) = 0 OR d.stages && $3::text[]) AS p_stages,
-	       (cardinality($4::text[]) = 0 OR d.personas && $4::text[]) AS p_personas,
-	       (cardinality($5::text[]) = 0 OR d.industries && $5::text[]) AS p_industries,
-	       (cardinality($6::text[]) = 0 OR d.products && $6::text[]) AS p_products,
-	       (cardinality($7::text[]) = 0 OR d.type = ANY($7::text[])) AS p_types
-	FROM search_docs d, q
-	WHERE d.org_id = $1 AND d.status <> 'archived'
-	  AND ($2::timestamptz IS NULL OR (d.status = 'published' AND (d.expires_at IS NULL OR d.expires_at > $2::timestamptz)))
-	  AND ` + match + `
+	SELECT asset_id, updated_at, type, stages, personas, industries, products, in_meta,
+	       p_stages, p_personas, p_industries, p_products, p_types,
+	       (NOT p_stages)::int + (NOT p_personas)::int + (NOT p_industries)::int
+	         + (NOT p_products)::int + (NOT p_types)::int AS fails
+	FROM (
+		SELECT d.asset_id, d.updated_at, d.type, d.stages, d.personas, d.industries, d.products,
+		       ` + inMeta + ` AS in_meta,
+		       (cardinality($3::text[]) = 0 OR d.stages && $3::text[]) AS p_stages,
+		       (cardinality($4::text[]) = 0 OR d.personas && $4::text[]) AS p_personas,
+		       (cardinality($5::text[]) = 0 OR d.industries && $5::text[]) AS p_industries,
+		       (cardinality($6::text[]) = 0 OR d.products && $6::text[]) AS p_products,
+		       (cardinality($7::text[]) = 0 OR d.type = ANY($7::text[])) AS p_types
+		FROM search_docs d, q
+		WHERE d.org_id = $1 AND d.status <> 'archived'
+		  AND ($2::timestamptz IS NULL OR (d.status = 'published' AND (d.expires_at IS NULL OR d.expires_at > $2::timestamptz)))
+		  AND ` + match + `
+		LIMIT ` + fmt.Sprint(matchCap+1) + `
+	) x
 ),
-f AS (
-	SELECT *, (NOT p_stages)::int + (NOT p_personas)::int + (NOT p_industries)::int
-	        + (NOT p_products)::int + (NOT p_types)::int AS fails
-	FROM m
+g AS MATERIALIZED (
+	SELECT stages, personas, industries, products, type,
+	       p_stages, p_personas, p_industries, p_products, p_types, fails, count(*) AS n
+	FROM m WHERE fails <= 1
+	GROUP BY stages, personas, industries, products, type, p_stages, p_personas, p_industries, p_products, p_types, fails
 ),
 cand AS (
-	(SELECT asset_id, updated_at FROM f WHERE fails = 0 AND in_meta ORDER BY updated_at DESC LIMIT 500)
+	(SELECT asset_id FROM m WHERE fails = 0 AND in_meta ORDER BY updated_at DESC LIMIT greatest(` + fmt.Sprint(rankCap) + `, $8::int + $9::int))
 	UNION ALL
-	(SELECT asset_id, updated_at FROM f WHERE fails = 0 AND NOT in_meta ORDER BY updated_at DESC LIMIT ` + bodyLimit + `)
+	(SELECT asset_id FROM m WHERE fails = 0 AND NOT in_meta ORDER BY updated_at DESC LIMIT greatest(` + fmt.Sprint(rankCap) + `, $8::int + $9::int))
 ),
 ranked AS (
 	SELECT d.asset_id, d.updated_at, ` + score + ` AS score, ` + headTitle + ` AS head_title, ` + headBody + ` AS head_body
-	FROM (SELECT c.asset_id FROM cand c) c
-	JOIN search_docs d USING (asset_id), q
+	FROM cand c JOIN search_docs d USING (asset_id), q
 	ORDER BY 3 DESC, d.updated_at DESC, d.asset_id
 	LIMIT $8 OFFSET $9
 )
 SELECT
-	(SELECT count(*) FROM f WHERE fails = 0),
+	(SELECT count(*) FROM m) > ` + fmt.Sprint(matchCap) + `,
+	(SELECT coalesce(sum(n), 0) FROM g WHERE fails = 0),
 	(SELECT coalesce(json_agg(json_build_array(facet, key, n)), '[]') FROM (
-		SELECT 'stages' AS facet, k AS key, count(*) AS n FROM f, unnest(f.stages) k
-		 WHERE fails = 0 OR (fails = 1 AND NOT p_stages) GROUP BY k
+		SELECT 'stages' AS facet, k AS key, sum(n) AS n FROM g, unnest(g.stages) k
+		 WHERE fails = 0 OR NOT p_stages GROUP BY k
 		UNION ALL
-		SELECT 'personas', k, count(*) FROM f, unnest(f.personas) k
-		 WHERE fails = 0 OR (fails = 1 AND NOT p_personas) GROUP BY k
+		SELECT 'personas', k, sum(n) FROM g, unnest(g.personas) k
+		 WHERE fails = 0 OR NOT p_personas GROUP BY k
 		UNION ALL
-		SELECT 'industries', k, count(*) FROM f, unnest(f.industries) k
-		 WHERE fails = 0 OR (fails = 1 AND NOT p_industries) GROUP BY k
+		SELECT 'industries', k, sum(n) FROM g, unnest(g.industries) k
+		 WHERE fails = 0 OR NOT p_industries GROUP BY k
 		UNION ALL
-		SELECT 'products', k, count(*) FROM f, unnest(f.products) k
-		 WHERE fails = 0 OR (fails = 1 AND NOT p_products) GROUP BY k
+		SELECT 'products', k, sum(n) FROM g, unnest(g.products) k
+		 WHERE fails = 0 OR NOT p_products GROUP BY k
 		UNION ALL
-		SELECT 'types', type, count(*) FROM f
-		 WHERE fails = 0 OR (fails = 1 AND NOT p_types) GROUP BY type
+		SELECT 'types', type, sum(n) FROM g
+		 WHERE fails = 0 OR NOT p_types GROUP BY type
 	) x),
 	(SELECT coalesce(json_agg(json_build_array(asset_id, score, head_title, head_body)
 	                          ORDER BY score DESC, updated_at DESC, asset_id), '[]') FROM ranked)`

@@ -38,9 +38,9 @@ CREATE TABLE asset_texts (
 );
 
 -- The built-in search index: one row per searchable asset. Filters and
--- facets read the narrow columns; the text vectors are kept out of line
--- (toast_tuple_target) so that scanning thousands of matches for facet
--- counts does not drag kilobytes of text per row through the cache.
+-- facets read the narrow columns; the body and its vector are large, so
+-- PostgreSQL keeps them out of line (TOAST) and scanning thousands of
+-- matches for facet counts does not drag their text through the cache.
 -- It is derived data, rebuilt by `stagecraft reindex`, so it holds no
 -- foreign keys: the indexer keeps it in step.
 CREATE TABLE search_docs (
@@ -63,7 +63,7 @@ CREATE TABLE search_docs (
     meta_tsv    tsvector NOT NULL,
     -- the document's text (weight C)
     body_tsv    tsvector NOT NULL
-) WITH (toast_tuple_target = 256);
+);
 CREATE INDEX search_docs_org_idx ON search_docs (org_id, updated_at DESC);
 CREATE INDEX search_docs_meta_idx ON search_docs USING gin (meta_tsv);
 CREATE INDEX search_docs_body_idx ON search_docs USING gin (body_tsv);
