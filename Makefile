@@ -6,7 +6,7 @@ BIN := bin/stagecraft
 # Scratch space for the test servers (MinIO's data and log).
 TEST_TMP ?= $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 
-.PHONY: all build run test vet unit bench bench-search demo migrate clean help
+.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable demo migrate clean help
 
 all: build
 
@@ -19,10 +19,14 @@ help:
 build:
 	$(GO) build -o $(BIN) ./cmd/stagecraft
 
+# deps installs the optional document tools (poppler-utils) when possible.
+deps:
+	@scripts/deps.sh
+
 # run serves a development hub with local storage and built-in search.
 # DATABASE_URL is used when set; otherwise scripts/pg.sh finds or starts
 # PostgreSQL and creates the database "stagecraft".
-run: build
+run: build deps
 	@export DATABASE_URL="$$(scripts/pg.sh url stagecraft)"; \
 	export LOG_FORMAT="$${LOG_FORMAT:-text}"; \
 	$(BIN) demo; \
@@ -35,7 +39,7 @@ vet:
 # test starts what the integration tests need (PostgreSQL database
 # "stagecraft_test", a private MinIO on a loopback port), runs everything,
 # and stops MinIO again.
-test: vet
+test: vet deps
 	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
 	mkdir -p "$(TEST_TMP)"; \
 	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
@@ -61,6 +65,16 @@ bench: build
 bench-search:
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) run ./cmd/stagecraft-bench search $(BENCH_FLAGS)
+
+# bench-index times the indexing pipeline over the shared test documents;
+# bench-searchable times upload-to-searchable through a real server.
+bench-index:
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench index $(BENCH_FLAGS)
+
+bench-searchable: build
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench searchable $(BENCH_FLAGS)
 
 migrate: build
 	@DATABASE_URL="$$(scripts/pg.sh url stagecraft)" $(BIN) migrate

@@ -25,6 +25,8 @@ import (
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/extract"
 	"github.com/stagecraft/stagecraft/internal/testdb"
 	"github.com/stagecraft/stagecraft/library"
 	"github.com/stagecraft/stagecraft/storage/blob"
@@ -45,6 +47,8 @@ type env struct {
 	blobDir string // local store only
 	lib     *library.Service
 	jwt     *auth.JWT
+	search  stagecraft.SearchIndex
+	worker  *indexer.Worker
 
 	org                           string
 	admin, marketer, rep          *stagecraft.User
@@ -99,7 +103,10 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	authSvc := &auth.Service{Users: e.db, Tokens: e.jwt, Log: log,
 		Email:  &postgres.Throttle{DB: e.db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
 		Client: &postgres.Throttle{DB: e.db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute}}
-	s := &api.Server{Auth: authSvc, Users: e.db, Taxonomy: e.db, Assets: e.db, Library: e.lib,
+	e.search = &postgres.Search{DB: e.db}
+	e.worker = &indexer.Worker{Store: e.db, Blobs: e.blobs, Search: e.search, Extractor: extract.New(extract.DefaultLimits()),
+		Log: log, Now: time.Now, ID: "test", Lease: time.Minute, MaxAttempts: 3, Poll: 10 * time.Millisecond}
+	s := &api.Server{Auth: authSvc, Users: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Search: e.search, Library: e.lib,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: baseURL, MaxUpload: cfg.maxUpload,
 		Checks: []api.Check{{Name: "postgres", Ping: e.db.Ping}, {Name: "storage", Ping: e.blobs.Ping}}}
 	h, err := s.Handler()
@@ -351,6 +358,20 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// indexAll runs the indexer until no job is due.
+func (e *env) indexAll() {
+	e.t.Helper()
+	for {
+		did, err := e.worker.ProcessOne(context.Background())
+		if err != nil {
+			e.t.Fatalf("index: %v", err)
+		}
+		if !did {
+			return
+		}
 	}
 }
 

@@ -16,10 +16,13 @@ type searchHit struct {
 }
 
 type searchResponse struct {
-	Hits   []searchHit               `json:"hits"`
-	Total  int                       `json:"total"`
-	Facets map[string]map[string]int `json:"facets"`
-	TookMS int64                     `json:"took_ms"`
+	Hits  []searchHit `json:"hits"`
+	Total int         `json:"total"`
+	// TotalEstimated is set when total and facets count only part of
+	// the matches (there were more than the backend counts exactly).
+	TotalEstimated bool                      `json:"total_estimated"`
+	Facets         map[string]map[string]int `json:"facets"`
+	TookMS         int64                     `json:"took_ms"`
 }
 
 var assetTypes = []stagecraft.AssetType{stagecraft.TypePDF, stagecraft.TypeDeck, stagecraft.TypeDocument,
@@ -98,7 +101,7 @@ func (s *Server) handleSearch(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	out := searchResponse{Hits: []searchHit{}, Total: res.Total, Facets: res.Facets}
+	out := searchResponse{Hits: []searchHit{}, Total: res.Total, TotalEstimated: res.Estimated, Facets: res.Facets}
 	now := s.now()
 	for _, h := range res.Hits {
 		// The index trails the database by a moment: check again.

@@ -3,6 +3,8 @@
 //
 //	stagecraft-bench upload [-size-mb 500] [-runs 3]
 //	stagecraft-bench search [-docs 10000,100000] [-queries 300]
+//	stagecraft-bench index [-dir ../shared/testdata/docs] [-rounds 5]
+//	stagecraft-bench searchable [-runs 30]
 //
 // upload streams a file through POST /api/v1/assets of a real server
 // process, for each storage backend, and compares the throughput with
@@ -30,6 +32,10 @@ func main() {
 		err = benchUpload(os.Args[2:])
 	case "search":
 		err = benchSearch(os.Args[2:])
+	case "index":
+		err = benchIndex(os.Args[2:])
+	case "searchable":
+		err = benchSearchable(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

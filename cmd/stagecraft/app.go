@@ -14,6 +14,9 @@ import (
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/extract"
+	"github.com/stagecraft/stagecraft/indexer/meili"
 	"github.com/stagecraft/stagecraft/library"
 	"github.com/stagecraft/stagecraft/storage/blob"
 	"github.com/stagecraft/stagecraft/storage/postgres"
@@ -28,6 +31,8 @@ type App struct {
 	Library *library.Service
 	Auth    *auth.Service
 	API     *api.Server
+	Search  stagecraft.SearchIndex
+	Indexer *indexer.Worker
 }
 
 // openApp connects to the database and the blob store and wires the
@@ -48,7 +53,18 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs}
+	search, err := openSearch(ctx, cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs, Search: search}
+	host, _ := os.Hostname()
+	app.Indexer = &indexer.Worker{
+		Store: db, Blobs: blobs, Search: search, Extractor: extract.New(extract.DefaultLimits()),
+		Log: log, Now: time.Now, ID: fmt.Sprintf("%s/%d", host, os.Getpid()),
+		Lease: 10 * time.Minute, MaxAttempts: 8, Poll: 2 * time.Second,
+	}
 	app.Library = &library.Service{
 		Assets: db, Taxonomy: db, Events: db, Blobs: blobs, Log: log, Now: time.Now,
 		MaxUpload: cfg.MaxUploadMB << 20,
@@ -63,13 +79,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Log:    log,
 	}
 	app.API = &api.Server{
-		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Library: app.Library,
+		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Search: search, Library: app.Library,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
 		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,
 		Checks: []api.Check{
 			{Name: "postgres", Ping: db.Ping},
 			{Name: "storage", Ping: blobs.Ping},
-			searchCheck(cfg, db),
+			{Name: "search", Ping: search.Ping},
 		},
 	}
 	return app, nil
@@ -106,28 +122,18 @@ func openBlobs(ctx context.Context, cfg Config) (stagecraft.BlobStore, http.Hand
 	}
 }
 
-// searchCheck is the readiness probe of the search backend. The built-in
-// backend lives in PostgreSQL; Meilisearch answers on /health.
-func searchCheck(cfg Config, db *postgres.DB) api.Check {
+// openSearch returns the configured search backend.
+func openSearch(ctx context.Context, cfg Config, db *postgres.DB) (stagecraft.SearchIndex, error) {
 	if cfg.Search != "meilisearch" {
-		return api.Check{Name: "search", Ping: db.Ping}
+		return &postgres.Search{DB: db}, nil
 	}
-	client := &http.Client{Timeout: 3 * time.Second}
-	return api.Check{Name: "search", Ping: func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.MeiliURL+"/health", nil)
-		if err != nil {
-			return err
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("meilisearch answered %s", resp.Status)
-		}
-		return nil
-	}}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	idx, err := meili.New(ctx, meili.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey})
+	if err != nil {
+		return nil, fmt.Errorf("search (MEILI_URL=%s): %w", cfg.MeiliURL, err)
+	}
+	return idx, nil
 }
 
 // bootstrap creates the first organisation and admin from ADMIN_EMAIL and

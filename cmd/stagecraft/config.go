@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ type Config struct {
 	LogLevel       string
 	LogFormat      string
 	TrustedProxies []string
+	IndexWorkers   int
 
 	// jwtSecretGenerated is true when the secret came from DATA_DIR.
 	jwtSecretGenerated bool
@@ -56,6 +58,8 @@ func defaultConfig() Config {
 		MaxUploadMB: 200,
 		LogLevel:    "info",
 		LogFormat:   "json",
+		// Extraction is CPU-bound; one worker per core is plenty.
+		IndexWorkers: min(runtime.NumCPU(), 4),
 	}
 }
 
@@ -124,6 +128,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			bad("MAX_UPLOAD_MB", "%q is not a whole number of megabytes from 1 to 1048576", v)
 		} else {
 			c.MaxUploadMB = n
+		}
+	}
+	if v := getenv("INDEX_WORKERS"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 64 {
+			bad("INDEX_WORKERS", "%q is not a whole number from 1 to 64", v)
+		} else {
+			c.IndexWorkers = n
 		}
 	}
 	if v := getenv("JWT_TTL"); v != "" {

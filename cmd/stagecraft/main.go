@@ -3,6 +3,7 @@
 //	stagecraft serve        API, web app and built-in background worker
 //	stagecraft worker       background work only (orphan sweeping, indexing)
 //	stagecraft migrate      apply database migrations
+//	stagecraft reindex      rebuild the search index, showing progress
 //	stagecraft org create   --name N --admin-email E --admin-password P
 //	stagecraft demo         create the demo organisation (idempotent)
 //	stagecraft healthcheck  probe a running server (container health checks)
@@ -40,6 +41,7 @@ commands:
   serve                 run the API and the built-in background worker
   worker                run the background worker only
   migrate               apply database migrations and exit
+  reindex               rebuild the search index from PostgreSQL and storage [--keep-text]
   org create            create an organisation: --name N --admin-email E --admin-password P
   demo                  create the demo organisation with demo content (idempotent)
   healthcheck           exit 0 when the server on LISTEN_ADDR answers /healthz (for containers)
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = cmdOrg(ctx, cfg, log, args[1:], stdout)
 	case "demo":
 		err = cmdDemo(ctx, cfg, log, stdout)
+	case "reindex":
+		err = cmdReindex(ctx, cfg, log, args[1:], stdout)
 	case "healthcheck":
 		err = cmdHealthcheck(ctx, cfg)
 	default:
@@ -134,6 +138,7 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, withAPI bool) e
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { app.sweepLoop(ctx, 10*time.Minute); return nil })
+	app.runIndexers(ctx, g, cfg.IndexWorkers)
 	if withAPI {
 		h, err := app.API.Handler()
 		if err != nil {

@@ -48,7 +48,7 @@ func TestParseQuery(t *testing.T) {
 		{"Über Straße", "über straße"},
 		{"製品紹介 クラウド", "製品紹介 クラウド"},
 		{"pricing:* & !legacy | <->", "pricing legacy"}, // only - negates
-		{strings.Repeat("x", 65), ""}, // longer than any word
+		{strings.Repeat("x", 65), ""},                   // longer than any word
 	}
 	for _, tt := range tests {
 		if got := describe(parseQuery(tt.in)); got != tt.want {

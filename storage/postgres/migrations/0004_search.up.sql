@@ -1,7 +1,9 @@
 -- Indexing: a job queue worked with FOR UPDATE SKIP LOCKED, the text
 -- extracted from each version, and the built-in full-text search index.
 
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- In public, where every search_path finds it (a schema-local copy would
+-- be invisible to the other schemas of the database).
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 -- One row per asset that needs (re)indexing. Enqueueing again while a job
 -- runs bumps requested_at; the worker deletes the row only if requested_at
