@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,6 +55,16 @@ func TestUploadedFilesBecomeSearchable(t *testing.T) {
 	e.json(e.do("GET", "/api/v1/assets/"+a.ID, e.marketerTok, nil), http.StatusOK, &got)
 	if got.IndexStatus != "indexed" || got.Title != "Zero Trust Architecture" {
 		t.Errorf("after indexing: status %q, title %q (want the PDF's own title)", got.IndexStatus, got.Title)
+	}
+
+	if got.ThumbnailURL == nil {
+		t.Error("no thumbnail_url for an indexed PDF")
+	}
+	thumb := e.do("GET", "/api/v1/assets/"+a.ID+"/thumbnail", e.repTok, nil)
+	png, _ := io.ReadAll(thumb.Body)
+	thumb.Body.Close()
+	if thumb.StatusCode != http.StatusOK || thumb.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Errorf("thumbnail: %d %s (%d bytes)", thumb.StatusCode, thumb.Header.Get("Content-Type"), len(png))
 	}
 
 	r := e.find(e.repTok, "q=authenticated")
