@@ -6,7 +6,7 @@ BIN := bin/stagecraft
 # Scratch space for the test servers (MinIO's data and log).
 TEST_TMP ?= $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 
-.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable demo migrate clean help
+.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable relevance demo migrate clean help
 
 all: build
 
@@ -75,6 +75,12 @@ bench-index:
 bench-searchable: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) run ./cmd/stagecraft-bench searchable $(BENCH_FLAGS)
+
+# relevance scores the judged query set on each search backend
+# (Meilisearch too when MEILI_URL is set).
+relevance:
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench relevance
 
 migrate: build
 	@DATABASE_URL="$$(scripts/pg.sh url stagecraft)" $(BIN) migrate

@@ -5,6 +5,7 @@
 //	stagecraft-bench search [-docs 10000,100000] [-queries 300]
 //	stagecraft-bench index [-dir ../shared/testdata/docs] [-rounds 5]
 //	stagecraft-bench searchable [-runs 30]
+//	stagecraft-bench relevance   (recall@3 and MRR of the judged query set, per backend)
 //
 // upload streams a file through POST /api/v1/assets of a real server
 // process, for each storage backend, and compares the throughput with
@@ -36,6 +37,8 @@ func main() {
 		err = benchIndex(os.Args[2:])
 	case "searchable":
 		err = benchSearchable(os.Args[2:])
+	case "relevance":
+		err = benchRelevance(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

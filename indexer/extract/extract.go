@@ -116,6 +116,7 @@ type Error struct {
 	Err     error
 }
 
+// Error returns the kind, the message and the cause, for logs.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("extract %s: %s: %v", e.Kind, e.Message, e.Err)

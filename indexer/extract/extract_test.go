@@ -400,6 +400,29 @@ func TestExtract(t *testing.T) {
 			kind: KindTooLarge,
 		},
 		{
+			name: "pptx with a 300 MiB video is not a bomb: media are never read",
+			file: func(t *testing.T) string {
+				path := filepath.Join(t.TempDir(), "video.pptx")
+				f, err := os.Create(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				w := zip.NewWriter(f)
+				for _, p := range pptx("Demo", slide{file: "slide1.xml", paras: []string{"Watch the demo"}}) {
+					pw, _ := w.Create(p.name)
+					io.WriteString(pw, p.body)
+				}
+				writeZerosMember(t, w, "ppt/media/media1.mp4", 300<<20)
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				return path
+			},
+			ct:   ctPPTX,
+			want: &Result{Title: "Demo", Pages: 1, Text: "Watch the demo", Language: "simple"},
+		},
+		{
 			name: "zip bomb under the size cap but at an absurd ratio",
 			file: func(t *testing.T) string { return zerosZip(t, 20<<20) },
 			ct:   ctDOCX,

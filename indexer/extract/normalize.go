@@ -173,12 +173,15 @@ func (t *textBuf) emit(s string) {
 }
 
 // String returns the text, without trailing whitespace or page breaks.
+// Input that ended inside a rune counts as invalid: U+FFFD per byte, as
+// ranging over a string gives.
 func (t *textBuf) String() string {
-	if len(t.carry) > 0 && !t.full {
-		// Input ended inside a rune.
-		t.carry = nil
-		t.flush()
-		t.emit(string(utf8.RuneError))
+	carry := t.carry
+	t.carry = nil
+	for len(carry) > 0 && !t.full {
+		r, size := utf8.DecodeRune(carry)
+		t.writeRune(r)
+		carry = carry[size:]
 	}
 	return strings.TrimRight(t.b.String(), " \t\n\f")
 }

@@ -48,7 +48,7 @@ func TestTextBufSplitRunes(t *testing.T) {
 	tb.Write([]byte("caf\xc3"))
 	tb.Write([]byte("\xa9 \xe6\x9d"))
 	tb.Write([]byte("\xb1\xe4\xba\xac \xf0\x9f"))
-	if got, want := tb.String(), "café 東京 \uFFFD"; got != want {
+	if got, want := tb.String(), "café 東京 \uFFFD\uFFFD"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -83,12 +83,17 @@ func openPackage(ctx context.Context, l Limits, path, noun string) (*pkg, error)
 	return p, nil
 }
 
-// check rejects archives whose headers already announce a bomb. Headers can
-// lie, so reads are limited as well (see budgetReader).
+// check rejects archives whose headers already announce a bomb in the XML
+// parts that extraction reads. Media and embedded files are never opened,
+// so a deck with a large (or very compressible) video or bitmap is fine.
+// Headers can lie, so reads are limited as well (see budgetReader).
 func (p *pkg) check() error {
 	var total uint64
 	limit := uint64(p.limit)
 	for _, f := range p.zr.File {
+		if !isXMLPart(f.Name) {
+			continue
+		}
 		size := f.UncompressedSize64
 		if size > limit || total > limit-size {
 			return newError(KindTooLarge, nil, fmt.Sprintf(
@@ -101,6 +106,12 @@ func (p *pkg) check() error {
 		}
 	}
 	return nil
+}
+
+// isXMLPart reports whether a member is XML that extraction may read.
+func isXMLPart(name string) bool {
+	name = strings.ToLower(name)
+	return strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels")
 }
 
 func (p *pkg) close() { p.zr.Close() }

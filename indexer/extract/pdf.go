@@ -144,19 +144,26 @@ func pdfFailure(ctx context.Context, tool string, run toolRun) error {
 	if run.err != nil && ctx.Err() != nil {
 		return fmt.Errorf("%s: %w", tool, ctx.Err())
 	}
-	cause := fmt.Errorf("%s: %v: %s", tool, run.err, run.stderr)
+	cause := fmt.Errorf("%s: %s", tool, run.stderr)
+	if run.err != nil {
+		cause = fmt.Errorf("%s: %w: %s", tool, run.err, run.stderr)
+	}
+	outcome := "its text cannot be read"
+	if tool == "pdftoppm" {
+		outcome = "no preview can be made"
+	}
 	switch {
 	case run.password:
-		return newError(KindEncrypted, cause, "The PDF is password-protected; its text cannot be read.")
+		return newError(KindEncrypted, cause, "The PDF is password-protected; "+outcome+".")
 	case run.oom:
-		// pdftotext does not decode images, so running out of memory
-		// means hostile content streams (e.g. a JBIG2 bomb); what it
-		// printed before is not the document's text.
-		return newError(KindTooLarge, cause, "The PDF needs more memory to read than is allowed; it may be a decompression bomb.")
+		// Poppler's text output does not decode images, so running out
+		// of memory means hostile content streams (e.g. a JBIG2 bomb);
+		// what it printed before is not to be trusted as the text.
+		return newError(KindTooLarge, cause, "The PDF needs more memory than is allowed; it may be a decompression bomb.")
 	case run.stopped || run.err == nil:
 		return nil
 	}
-	return newError(KindBroken, cause, "The PDF is damaged or not a valid PDF; its text could not be read.")
+	return newError(KindBroken, cause, "The PDF is damaged or not a valid PDF; "+outcome+".")
 }
 
 // toolMissing is the error for a poppler tool that cannot be run.

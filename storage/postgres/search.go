@@ -99,20 +99,21 @@ func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) err
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO search_docs (asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
-		                         updated_at, language, title, meta, body, meta_tsv, body_tsv)
+		                         updated_at, language, title, meta, body, meta_tsv, doc_tsv)
 		SELECT asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
-		       updated_at, language::regconfig, title, meta, body,
-		       setweight(to_tsvector(language::regconfig, title), 'A') || setweight(to_tsvector(language::regconfig, meta), 'B'),
-		       setweight(to_tsvector(language::regconfig, body), 'C')
+		       updated_at, language::regconfig, title, meta, body, meta_tsv,
+		       meta_tsv || setweight(to_tsvector(language::regconfig, body), 'C')
 		FROM jsonb_to_recordset($1::jsonb) AS x(asset_id uuid, org_id uuid, status text, expires_at timestamptz,
 		     type text, stages text[], personas text[], industries text[], products text[], updated_at timestamptz,
-		     language text, title text, meta text, body text)
+		     language text, title text, meta text, body text),
+		     LATERAL (SELECT setweight(to_tsvector(language::regconfig, title), 'A')
+		                  || setweight(to_tsvector(language::regconfig, meta), 'B') AS meta_tsv) v
 		ON CONFLICT (asset_id) DO UPDATE SET
 		    status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, type = EXCLUDED.type,
 		    stages = EXCLUDED.stages, personas = EXCLUDED.personas, industries = EXCLUDED.industries,
 		    products = EXCLUDED.products, updated_at = EXCLUDED.updated_at, language = EXCLUDED.language,
 		    title = EXCLUDED.title, meta = EXCLUDED.meta, body = EXCLUDED.body,
-		    meta_tsv = EXCLUDED.meta_tsv, body_tsv = EXCLUDED.body_tsv
+		    meta_tsv = EXCLUDED.meta_tsv, doc_tsv = EXCLUDED.doc_tsv
 		WHERE search_docs.org_id = EXCLUDED.org_id`, batch)
 	if err != nil {
 		return err
@@ -195,7 +196,8 @@ func (s *Search) run(ctx context.Context, tq string, base, args []any) (*stagecr
 	var capped bool
 	var total int
 	var facetsJSON, hitsJSON []byte
-	if err := s.DB.Pool.QueryRow(ctx, searchSQL(tq), append(base, args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON); err != nil {
+	err := s.DB.Pool.QueryRow(ctx, searchSQL(tq), append(base, args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON)
+	if err != nil {
 		return nil, fmt.Errorf("search: %w", mapErr(err))
 	}
 	res, err := decodeResult(total, facetsJSON, hitsJSON)
@@ -328,9 +330,9 @@ func searchSQL(tq string) string {
 	headBody := "NULL::text"
 	if tq != "" {
 		qcte = "SELECT " + tq + " AS tq, $10::text AS marks"
-		match = "(d.meta_tsv @@ q.tq OR d.body_tsv @@ q.tq)"
+		match = "d.doc_tsv @@ q.tq"
 		inMeta = "d.meta_tsv @@ q.tq"
-		score = "ts_rank(d.meta_tsv, q.tq) + ts_rank_cd(d.body_tsv, q.tq, 32)"
+		score = "ts_rank_cd(d.doc_tsv, q.tq, 32)"
 		headTitle = `ts_headline(d.language, d.title, q.tq,
 			'HighlightAll=true, StartSel=' || split_part(q.marks, ',', 1) || ', StopSel=' || split_part(q.marks, ',', 2))`
 		headBody = `ts_headline(d.language, left(d.body, ` + fmt.Sprint(maxHeadlineText) + `), q.tq,
@@ -356,13 +358,16 @@ m AS MATERIALIZED (
 		WHERE d.org_id = $1 AND d.status <> 'archived'
 		  AND ($2::timestamptz IS NULL OR (d.status = 'published' AND (d.expires_at IS NULL OR d.expires_at > $2::timestamptz)))
 		  AND ` + match + `
-		LIMIT ` + fmt.Sprint(matchCap+1) + `
 	) x
+	-- Rows failing two or more facet filters count nowhere.
+	WHERE (NOT p_stages)::int + (NOT p_personas)::int + (NOT p_industries)::int
+	      + (NOT p_products)::int + (NOT p_types)::int <= 1
+	LIMIT ` + fmt.Sprint(matchCap) + `
 ),
 g AS MATERIALIZED (
 	SELECT stages, personas, industries, products, type,
 	       p_stages, p_personas, p_industries, p_products, p_types, fails, count(*) AS n
-	FROM m WHERE fails <= 1
+	FROM m
 	GROUP BY stages, personas, industries, products, type, p_stages, p_personas, p_industries, p_products, p_types, fails
 ),
 cand AS (
@@ -377,7 +382,7 @@ ranked AS (
 	LIMIT $8 OFFSET $9
 )
 SELECT
-	(SELECT count(*) FROM m) > ` + fmt.Sprint(matchCap) + `,
+	(SELECT count(*) FROM m) >= ` + fmt.Sprint(matchCap) + `,
 	(SELECT coalesce(sum(n), 0) FROM g WHERE fails = 0),
 	(SELECT coalesce(json_agg(json_build_array(facet, key, n)), '[]') FROM (
 		SELECT 'stages' AS facet, k AS key, sum(n) AS n FROM g, unnest(g.stages) k

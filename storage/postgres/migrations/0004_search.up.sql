@@ -61,14 +61,16 @@ CREATE TABLE search_docs (
     -- description and tags, for highlights
     meta        text NOT NULL DEFAULT '',
     body        text NOT NULL DEFAULT '',
-    -- title (weight A) and description and tags (weight B)
+    -- title (weight A) and description and tags (weight B): small, read
+    -- for every match to tell title hits from body hits
     meta_tsv    tsvector NOT NULL,
-    -- the document's text (weight C)
-    body_tsv    tsvector NOT NULL
+    -- all of it: meta_tsv and the document's text (weight C). One index
+    -- over one vector: a word found in nearly every document costs one
+    -- bitmap, not two.
+    doc_tsv     tsvector NOT NULL
 );
 CREATE INDEX search_docs_org_idx ON search_docs (org_id, updated_at DESC);
-CREATE INDEX search_docs_meta_idx ON search_docs USING gin (meta_tsv);
-CREATE INDEX search_docs_body_idx ON search_docs USING gin (body_tsv);
+CREATE INDEX search_docs_doc_idx ON search_docs USING gin (doc_tsv);
 
 -- Words seen per organisation, for typo tolerance: a query word that is
 -- not in the vocabulary is widened to the words within one edit of it,
