@@ -42,6 +42,7 @@ type Server struct {
 	Taxonomy stagecraft.TaxonomyService
 	Assets   stagecraft.AssetService
 	Deals    stagecraft.DealService
+	Links    stagecraft.LinkService
 	Search   stagecraft.SearchIndex
 	Library  *library.Service
 	Checks   []Check
@@ -134,6 +135,10 @@ func (s *Server) Handler() (http.Handler, error) {
 	a.GET("/assets/:id/thumbnail", s.handleAssetThumbnail)
 
 	a.GET("/search", s.handleSearch)
+
+	s.dealRoutes(a)
+	s.linkRoutes(r, a)
+	s.eventRoutes(a)
 	return r, nil
 }
 

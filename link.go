@@ -1,0 +1,4 @@
+package stagecraft
+
+// LinkService stores share links and what their viewers do.
+type LinkService interface{}
