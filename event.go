@@ -34,11 +34,104 @@ type Event struct {
 	// StageAtEvent is the deal's stage when the event was recorded; the
 	// store fills it in.
 	StageAtEvent string `json:"stage_at_event,omitempty"`
+	// LinkID is the share link a link_open came through.
+	LinkID string `json:"-"`
+	// Bot marks events caused by link scanners and unfurlers: kept for
+	// the record, never counted.
+	Bot bool `json:"-"`
 }
+
+// ClientEventTypes are the types clients may record; link_open is
+// recorded by the link viewer only.
+var ClientEventTypes = []EventType{EventView, EventDownload, EventShare, EventPresent, EventCopyLink, EventAttach}
+
+// Limits on recorded events.
+const (
+	MaxEventsPerRequest = 1000
+	// MaxEventSkew is how far in the future occurred_at may be: client
+	// clocks drift, but not by much.
+	MaxEventSkew = 5 * time.Minute
+	// MaxEventAge is how far back events may be backfilled.
+	MaxEventAge = 400 * 24 * time.Hour
+	maxEventMeta = 4096
+)
+
+// Validate checks a client event's fields, naming the first at fault.
+func (e *Event) Validate(now time.Time) error {
+	if !validUUID(e.ID) {
+		return Errorf(EINVALID, "id must be a UUID chosen by the client.")
+	}
+	ok := false
+	for _, t := range ClientEventTypes {
+		ok = ok || e.Type == t
+	}
+	if !ok {
+		return Errorf(EINVALID, "type must be one of view, download, share, present, copy_link, attach.")
+	}
+	if !validUUID(e.AssetID) {
+		return Errorf(EINVALID, "asset_id must be a UUID.")
+	}
+	if e.DealID != "" && !validUUID(e.DealID) {
+		return Errorf(EINVALID, "deal_id must be a UUID.")
+	}
+	if e.OccurredAt.IsZero() {
+		return Errorf(EINVALID, "occurred_at is required (RFC 3339).")
+	}
+	if e.OccurredAt.After(now.Add(MaxEventSkew)) {
+		return Errorf(EINVALID, "occurred_at is in the future.")
+	}
+	if e.OccurredAt.Before(now.Add(-MaxEventAge)) {
+		return Errorf(EINVALID, "occurred_at is more than 400 days ago.")
+	}
+	return nil
+}
+
+// CheckMetaSize reports whether encoded meta is small enough to keep.
+func CheckMetaSize(encoded []byte) error {
+	if len(encoded) > maxEventMeta {
+		return Errorf(EINVALID, "meta must be at most %d bytes of JSON.", maxEventMeta)
+	}
+	return nil
+}
+
+// EventOutcome is what became of one recorded event.
+type EventOutcome int
+
+// Event outcomes.
+const (
+	EventAccepted EventOutcome = iota
+	EventDuplicate
+	EventUnknownAsset
+	EventUnknownDeal
+)
 
 // EventService records usage events.
 type EventService interface {
 	// RecordEvent stores e, snapshotting its deal's current stage. Returns
 	// ENOTFOUND when the deal does not belong to e's organisation.
 	RecordEvent(ctx context.Context, e *Event) error
+	// RecordEvents stores events durably — committed before it returns —
+	// with their deals' current stages, and reports each one's outcome:
+	// an id already stored is a duplicate, an asset or deal of another
+	// organisation is unknown.
+	RecordEvents(ctx context.Context, events []*Event) ([]EventOutcome, error)
+}
+
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }

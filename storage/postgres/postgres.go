@@ -25,7 +25,12 @@ type DB struct {
 	Pool *pgxpool.Pool
 	Now  stagecraft.Clock
 	log  *slog.Logger
+
+	events eventWriter
 }
+
+// requestBudget bounds background writes that no request deadline covers.
+const requestBudget = 30 * time.Second
 
 // Open connects to the database at url. The pool fails fast when the
 // server is unreachable and recovers by itself when it comes back: pgx
