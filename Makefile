@@ -3,10 +3,14 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 BIN := bin/stagecraft
-# Scratch space for the test servers (MinIO's data and log).
-TEST_TMP ?= $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
+# Scratch space for the test servers (MinIO's data and log), chosen once
+# per make run (a recursive variable would name a new directory at every
+# use, and the MinIO started in one would never be stopped).
+ifndef TEST_TMP
+TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
+endif
 
-.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable relevance demo migrate clean help
+.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable bench-events relevance demo migrate clean help
 
 all: build
 
@@ -75,6 +79,11 @@ bench-index:
 bench-searchable: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) run ./cmd/stagecraft-bench searchable $(BENCH_FLAGS)
+
+# bench-events times event ingestion against a no-op gin handler.
+bench-events: build
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) build -o bin/stagecraft-bench ./cmd/stagecraft-bench && bin/stagecraft-bench events $(BENCH_FLAGS)
 
 # relevance scores the judged query set on each search backend
 # (Meilisearch too when MEILI_URL is set).

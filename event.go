@@ -52,7 +52,7 @@ const (
 	// clocks drift, but not by much.
 	MaxEventSkew = 5 * time.Minute
 	// MaxEventAge is how far back events may be backfilled.
-	MaxEventAge = 400 * 24 * time.Hour
+	MaxEventAge  = 400 * 24 * time.Hour
 	maxEventMeta = 4096
 )
 

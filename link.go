@@ -1,4 +1,167 @@
 package stagecraft
 
-// LinkService stores share links and what their viewers do.
-type LinkService interface{}
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"time"
+)
+
+// LinkTokenLen is the length of a share-link token: 32 random bytes in
+// unpadded base64url.
+const LinkTokenLen = 43
+
+var linkTokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
+// ValidLinkToken reports whether s has the shape of a link token, so that
+// malformed guesses are turned away without a database query.
+func ValidLinkToken(s string) bool { return linkTokenPattern.MatchString(s) }
+
+// Link is a tracked share link: a prospect who holds its URL may view the
+// asset's current version, and every open is recorded against the deal.
+type Link struct {
+	ID             string     `json:"id"`
+	OrgID          string     `json:"-"`
+	URL            string     `json:"url"`
+	Token          string     `json:"token"`
+	AssetID        string     `json:"asset_id"`
+	DealID         *string    `json:"deal_id"`
+	SharerID       string     `json:"sharer_id"`
+	RecipientEmail *string    `json:"recipient_email"`
+	ExpiresAt      *time.Time `json:"expires_at"`
+	RevokedAt      *time.Time `json:"revoked_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	// Opens counts human opens only: link_open events not flagged as bots.
+	Opens        int        `json:"opens"`
+	LastOpenedAt *time.Time `json:"last_opened_at"`
+	// SecondsViewed is the viewing time the viewer page reported, over
+	// every session and page.
+	SecondsViewed int `json:"seconds_viewed"`
+}
+
+// Gone reports whether the link may no longer be opened at time now,
+// with a message for the viewer. It does not look at the asset.
+func (l *Link) Gone(now time.Time) (bool, string) {
+	switch {
+	case l.RevokedAt != nil:
+		return true, "This link is no longer available."
+	case l.ExpiresAt != nil && !l.ExpiresAt.After(now):
+		return true, "This link has expired."
+	}
+	return false, ""
+}
+
+// NewLink is the input to share an asset.
+type NewLink struct {
+	AssetID        string
+	DealID         string
+	RecipientEmail string
+	ExpiresAt      *time.Time
+}
+
+// Validate normalizes the recipient's email and checks the fields at time
+// now, naming the first one at fault.
+func (n *NewLink) Validate(now time.Time) error {
+	if n.AssetID == "" {
+		return linkFieldError("asset_id", "asset_id is required.")
+	}
+	n.RecipientEmail = NormalizeEmail(n.RecipientEmail)
+	if e := n.RecipientEmail; e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
+			return linkFieldError("recipient_email", "recipient_email %q is not a valid address.", e)
+		}
+	}
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(now) {
+		return linkFieldError("expires_at", "expires_at must be in the future.")
+	}
+	return nil
+}
+
+func linkFieldError(field, format string, args ...any) *Error {
+	return Errorf(EINVALID, format, args...).WithDetails(map[string]any{"field": field})
+}
+
+// LinkFilter selects an organisation's links. Empty fields do not filter.
+type LinkFilter struct {
+	OrgID    string
+	AssetID  string
+	DealID   string
+	SharerID string
+	Limit    int
+	Offset   int
+}
+
+// SharedLink is a link found by its token, for the public viewer, with the
+// names a viewer is shown.
+type SharedLink struct {
+	Link
+	OrgName    string
+	SharerName string
+}
+
+// LinkOpen is one opening of a link's viewer page.
+type LinkOpen struct {
+	Link      *Link
+	VersionID string
+	At        time.Time
+	// Bot is set when a link scanner, unfurler or headless fetcher opened
+	// the link: the open is kept but never counted.
+	Bot  bool
+	Meta map[string]any
+}
+
+// Beacon limits: a viewer reports at most MaxBeaconSeconds at a time.
+const (
+	MaxBeaconSeconds = 60
+	MaxLinkPage      = 10000
+)
+
+var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
+
+// LinkTime is time a viewer spent on one page of a shared document.
+type LinkTime struct {
+	LinkID    string
+	OrgID     string
+	SessionID string
+	Page      int
+	Seconds   int
+}
+
+// Validate checks the viewer-supplied fields.
+func (t *LinkTime) Validate() error {
+	if !sessionIDPattern.MatchString(t.SessionID) {
+		return linkFieldError("session_id", "session_id must be 8 to 64 characters of A-Z, a-z, 0-9, _ and -.")
+	}
+	if t.Page < 1 || t.Page > MaxLinkPage {
+		return linkFieldError("page", "page must be a whole number from 1 to %d.", MaxLinkPage)
+	}
+	if t.Seconds < 0 || t.Seconds > MaxBeaconSeconds {
+		return linkFieldError("seconds", "seconds must be from 0 to %d.", MaxBeaconSeconds)
+	}
+	return nil
+}
+
+// LinkService stores share links and what their viewers do. Every method
+// but FindLinkByToken is scoped by organisation.
+type LinkService interface {
+	// CreateLink inserts l, filling ID and CreatedAt, and records a share
+	// event by the sharer on versionID in the same transaction, keeping
+	// the deal's current stage. Returns ENOTFOUND when the deal is not of
+	// l's organisation.
+	CreateLink(ctx context.Context, l *Link, versionID string) error
+	// FindLinks returns a page of links, newest first, with their human
+	// opens, and the total matching.
+	FindLinks(ctx context.Context, f LinkFilter) ([]*Link, int, error)
+	// RevokeLink revokes a link of orgID; with sharerID set, only one that
+	// user shared. Revoking twice keeps the first time. Returns ENOTFOUND
+	// for an unknown link, another organisation's, or another sharer's.
+	RevokeLink(ctx context.Context, orgID, id, sharerID string) error
+	// FindLinkByToken returns the link holding token, revoked or expired
+	// ones included, or ENOTFOUND.
+	FindLinkByToken(ctx context.Context, token string) (*SharedLink, error)
+	// RecordLinkOpen stores a link_open event of the link's asset,
+	// attributed to its sharer and deal, with the deal's current stage.
+	RecordLinkOpen(ctx context.Context, o *LinkOpen) error
+	// AddLinkTime adds t.Seconds to the viewer's time on t.Page.
+	AddLinkTime(ctx context.Context, t *LinkTime) error
+}

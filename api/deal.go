@@ -1,6 +1,287 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"log/slog"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/crm"
+)
+
+// Limits of a CSV import.
+const (
+	// maxImportBody caps an import's body; larger files are 413.
+	maxImportBody = 50 << 20
+	// importTimeout replaces requestTimeout for imports, which stream a
+	// body that may take longer to send and write than a request may last.
+	importTimeout = 10 * time.Minute
+)
 
 // dealRoutes registers the deal endpoints on the authenticated group.
-func (s *Server) dealRoutes(a *gin.RouterGroup) {}
+// PUT takes the CRM's external id where the other routes take the deal's
+// id: gin needs one parameter name per position, so both are ":id".
+func (s *Server) dealRoutes(a *gin.RouterGroup) {
+	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
+
+	a.GET("/deals", s.handleDealList)
+	a.POST("/deals/import", managers, s.handleDealImport)
+	a.GET("/deals/:id", s.handleDealGet)
+	a.PUT("/deals/:id", s.handleDealPut)
+	a.POST("/deals/:id/assets", s.handleDealAttach)
+}
+
+// handleDealPut handles PUT /api/v1/deals/{external_id}: create (201) or
+// update (200) the deal the CRM knows by that id. Only the fields given
+// change an existing deal.
+func (s *Server) handleDealPut(c *gin.Context) {
+	ctx, user := c.Request.Context(), currentUser(c)
+	externalID := c.Param("id")
+	if err := stagecraft.ValidateExternalID(externalID); err != nil {
+		Error(c, err)
+		return
+	}
+	var up stagecraft.DealUpsert
+	if err := bindJSON(c, &up); err != nil {
+		Error(c, err)
+		return
+	}
+	if up.OwnerEmail != nil {
+		owner, err := s.dealOwner(ctx, user, *up.OwnerEmail)
+		if err != nil {
+			Error(c, err)
+			return
+		}
+		up.Owner = owner
+	}
+	now := s.now()
+	results, err := s.Deals.UpsertDeals(ctx, user.OrgID, []string{externalID},
+		func(_ int, d *stagecraft.Deal, created bool, tax *stagecraft.Taxonomy) error {
+			return up.ApplyAs(user, d, created, tax, now)
+		})
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	r := results[0]
+	if r.Err != nil {
+		Error(c, r.Err)
+		return
+	}
+	status := http.StatusOK
+	if r.Created {
+		status = http.StatusCreated
+		c.Header("Location", "/api/v1/deals/"+r.Deal.ID)
+	}
+	c.JSON(status, r.Deal)
+}
+
+// dealOwner resolves an owner_email: the user of the organisation with
+// that email, or no owner for "". Reps may name only themselves.
+func (s *Server) dealOwner(ctx context.Context, user *stagecraft.User, email string) (*stagecraft.DealOwner, error) {
+	email = stagecraft.NormalizeEmail(email)
+	if email == "" {
+		return &stagecraft.DealOwner{}, nil
+	}
+	if email == user.Email {
+		return &stagecraft.DealOwner{ID: user.ID, Email: user.Email, Name: user.Name}, nil
+	}
+	users, err := s.Users.FindUsers(ctx, user.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.Email == email {
+			return &stagecraft.DealOwner{ID: u.ID, Email: u.Email, Name: u.Name}, nil
+		}
+	}
+	return nil, stagecraft.Errorf(stagecraft.EINVALID, "owner_email: no user of this organisation has the email %q.", email).
+		WithDetails(map[string]any{"field": "owner_email"})
+}
+
+type dealList struct {
+	Items []*stagecraft.Deal `json:"items"`
+	Total int                `json:"total"`
+}
+
+// handleDealList handles GET /api/v1/deals?status=&owner=me. Reps see
+// only their own deals, as if owner=me.
+func (s *Server) handleDealList(c *gin.Context) {
+	ctx, user := c.Request.Context(), currentUser(c)
+	limit, offset, err := listParams(c)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	f := stagecraft.DealFilter{OrgID: user.OrgID, Limit: limit, Offset: offset}
+	for _, st := range splitList(c.QueryArray("status")) {
+		if st != stagecraft.DealOpen && st != stagecraft.DealWon && st != stagecraft.DealLost {
+			Error(c, stagecraft.Errorf(stagecraft.EINVALID, "status must be one of open, won, lost.").
+				WithDetails(map[string]any{"field": "status", "valid": stagecraft.DealStatuses}))
+			return
+		}
+		f.Statuses = append(f.Statuses, st)
+	}
+	switch owner := c.Query("owner"); {
+	case owner != "" && owner != "me":
+		Error(c, stagecraft.Errorf(stagecraft.EINVALID, "owner: the only value accepted is 'me'.").
+			WithDetails(map[string]any{"field": "owner"}))
+		return
+	case owner == "me" || user.Role == stagecraft.RoleRep:
+		f.OwnerID = user.ID
+	}
+	deals, total, err := s.Deals.FindDeals(ctx, f)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, dealList{Items: deals, Total: total})
+}
+
+// dealDetail is a deal with its stage history.
+type dealDetail struct {
+	*stagecraft.Deal
+	StageHistory []stagecraft.DealStageChange `json:"stage_history"`
+}
+
+// handleDealGet handles GET /api/v1/deals/:id: the deal and its stage
+// history. Another rep's deal is 404 to a rep.
+func (s *Server) handleDealGet(c *gin.Context) {
+	ctx, user := c.Request.Context(), currentUser(c)
+	d, err := s.findDeal(ctx, user, c.Param("id"))
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	hist, err := s.Deals.FindDealStageHistory(ctx, user.OrgID, d.ID)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	if hist == nil {
+		hist = []stagecraft.DealStageChange{}
+	}
+	c.JSON(http.StatusOK, dealDetail{Deal: d, StageHistory: hist})
+}
+
+// findDeal returns a deal the user may see, or ENOTFOUND.
+func (s *Server) findDeal(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Deal, error) {
+	d, err := s.Deals.FindDealByID(ctx, user.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !d.VisibleTo(user) {
+		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Deal not found.")
+	}
+	return d, nil
+}
+
+// handleDealImport handles POST /api/v1/deals/import (admin, marketer): a
+// text/csv body, streamed row by row and written in batches.
+func (s *Server) handleDealImport(c *gin.Context) {
+	user := currentUser(c)
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "text/csv" {
+		errorf(c, stagecraft.EUNSUPPORTED, "Content-Type must be text/csv.")
+		return
+	}
+	if c.Request.ContentLength > maxImportBody {
+		Error(c, importTooLarge(nil))
+		return
+	}
+	// The import outlives requestTimeout on large files. A client that
+	// goes away still stops it: reading the body then fails.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), importTimeout)
+	defer cancel()
+	users, err := s.Users.FindUsers(ctx, user.OrgID)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	im := &crm.Importer{Deals: s.Deals, Now: s.now}
+	body := &bodyReader{r: http.MaxBytesReader(c.Writer, c.Request.Body, maxImportBody)}
+	res, err := im.Import(ctx, user, users, body)
+	if err == nil {
+		c.JSON(http.StatusOK, res)
+		return
+	}
+	if res.Created+res.Updated > 0 {
+		loggerFrom(c).WarnContext(ctx, "deal import stopped part way", slog.Int("created", res.Created),
+			slog.Int("updated", res.Updated), slog.Any("error", err))
+	}
+	switch {
+	case isMaxBytes(body.err):
+		err = importTooLarge(res)
+	case body.err != nil:
+		err = &stagecraft.Error{Code: stagecraft.EINVALID, Err: err,
+			Message: "The upload was interrupted; the rows before the interruption were imported (see details).",
+			Details: map[string]any{"created": res.Created, "updated": res.Updated}}
+	}
+	Error(c, err)
+}
+
+// importTooLarge is the 413 of an import; res, when the body turned out
+// too large part way, tells what was written before.
+func importTooLarge(res *crm.Result) error {
+	e := stagecraft.Errorf(stagecraft.ETOOLARGE, "The file is larger than %d MB; split it into smaller files.", maxImportBody>>20)
+	d := map[string]any{"max_bytes": maxImportBody}
+	if res != nil {
+		d["created"], d["updated"] = res.Created, res.Updated
+		if res.Created+res.Updated > 0 {
+			e.Message += " The rows before the limit were imported (see details)."
+		}
+	}
+	return e.WithDetails(d)
+}
+
+type attachRequest struct {
+	AssetID string `json:"asset_id"`
+}
+
+type attachResponse struct {
+	DealID     string    `json:"deal_id"`
+	AssetID    string    `json:"asset_id"`
+	AttachedAt time.Time `json:"attached_at"`
+}
+
+// handleDealAttach handles POST /api/v1/deals/:id/assets: attach an asset
+// to a deal, recorded as an attach event at the deal's current stage.
+// The deal and the asset must both be visible to the user, else 404.
+func (s *Server) handleDealAttach(c *gin.Context) {
+	ctx, user := c.Request.Context(), currentUser(c)
+	var req attachRequest
+	if err := bindJSON(c, &req); err != nil {
+		Error(c, err)
+		return
+	}
+	if req.AssetID == "" {
+		Error(c, stagecraft.Errorf(stagecraft.EINVALID, "asset_id is required.").
+			WithDetails(map[string]any{"field": "asset_id"}))
+		return
+	} else if uuid.Validate(req.AssetID) != nil {
+		Error(c, stagecraft.Errorf(stagecraft.EINVALID, "asset_id must be a UUID.").
+			WithDetails(map[string]any{"field": "asset_id"}))
+		return
+	}
+	d, err := s.findDeal(ctx, user, c.Param("id"))
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	a, err := s.Library.FindAsset(ctx, user, req.AssetID)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	ev := &stagecraft.Event{OrgID: user.OrgID, Type: stagecraft.EventAttach, AssetID: a.ID,
+		VersionID: a.CurrentVersion.ID, DealID: d.ID, UserID: user.ID, OccurredAt: s.now().UTC()}
+	if err := s.Library.Events.RecordEvent(ctx, ev); err != nil {
+		Error(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, attachResponse{DealID: d.ID, AssetID: a.ID, AttachedAt: ev.OccurredAt})
+}

@@ -100,7 +100,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.lib = &library.Service{Assets: e.db, Taxonomy: e.db, Events: e.db, Blobs: e.blobs, Log: log,
 		Now: time.Now, MaxUpload: cfg.maxUpload, URLTTL: time.Minute, OrphanAge: time.Hour}
 	e.jwt = &auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}
-	authSvc := &auth.Service{Users: e.db, Tokens: e.jwt, Log: log,
+	authSvc := &auth.Service{Users: e.db, Tokens: e.jwt, Log: log, CacheTTL: 10 * time.Second,
 		Email:  &postgres.Throttle{DB: e.db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
 		Client: &postgres.Throttle{DB: e.db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute}}
 	e.search = &postgres.Search{DB: e.db}

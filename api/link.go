@@ -1,7 +1,193 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/stagecraft/stagecraft"
+)
 
 // linkRoutes registers the share-link endpoints: management on the
 // authenticated group a, the public viewer on the root router r.
-func (s *Server) linkRoutes(r *gin.Engine, a *gin.RouterGroup) {}
+func (s *Server) linkRoutes(r *gin.Engine, a *gin.RouterGroup) {
+	a.POST("/links", s.handleLinkCreate)
+	a.GET("/links", s.handleLinkList)
+	a.DELETE("/links/:id", s.handleLinkDelete)
+
+	v := newViewer(s)
+	l := r.Group("/l/:token", viewerHeaders)
+	pages, beacons := v.limit(v.limits.pages), v.limit(v.limits.beacons)
+	l.GET("", pages, s.deadline, v.handlePage)
+	l.HEAD("", pages, s.deadline, v.handlePage)
+	// No request deadline on the file: a large PDF on a slow connection
+	// takes as long as it takes. Lookups get their own.
+	l.GET("/file", pages, v.handleFile)
+	l.POST("/events", beacons, s.deadline, v.handleBeacon)
+}
+
+// linkCreateRequest is the body of POST /api/v1/links. expires_at is read
+// as a string so that a bad time is reported by its field name.
+type linkCreateRequest struct {
+	AssetID        string  `json:"asset_id"`
+	DealID         *string `json:"deal_id"`
+	RecipientEmail *string `json:"recipient_email"`
+	ExpiresAt      *string `json:"expires_at"`
+}
+
+// handleLinkCreate handles POST /api/v1/links: any role may share an
+// asset it can see, on a deal it can see.
+func (s *Server) handleLinkCreate(c *gin.Context) {
+	ctx, user := c.Request.Context(), currentUser(c)
+	var req linkCreateRequest
+	if err := bindJSON(c, &req); err != nil {
+		Error(c, err)
+		return
+	}
+	n := stagecraft.NewLink{AssetID: strings.TrimSpace(req.AssetID)}
+	if req.DealID != nil {
+		n.DealID = strings.TrimSpace(*req.DealID)
+	}
+	if req.RecipientEmail != nil {
+		n.RecipientEmail = *req.RecipientEmail
+	}
+	if req.ExpiresAt != nil && *req.ExpiresAt != "" {
+		t, err := time.Parse(time.RFC3339, *req.ExpiresAt)
+		if err != nil {
+			Error(c, linkFieldError("expires_at", "expires_at must be an RFC 3339 time, such as 2030-01-31T17:00:00Z."))
+			return
+		}
+		t = t.UTC()
+		n.ExpiresAt = &t
+	}
+	if err := n.Validate(s.now()); err != nil {
+		Error(c, err)
+		return
+	}
+	for _, f := range []struct{ name, val string }{{"asset_id", n.AssetID}, {"deal_id", n.DealID}} {
+		if f.val != "" && !wellFormedID(f.val) {
+			Error(c, linkFieldError(f.name, f.name+" must be a UUID."))
+			return
+		}
+	}
+
+	a, err := s.Library.FindAsset(ctx, user, n.AssetID)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	if a.Status == stagecraft.StatusArchived || (a.ExpiresAt != nil && !a.ExpiresAt.After(s.now())) {
+		// The viewer would answer 410 at once: refuse rather than hand
+		// out a dead link.
+		Error(c, stagecraft.Errorf(stagecraft.EUNPROCESSABLE, "This asset is archived or expired and cannot be shared.").
+			WithDetails(map[string]any{"field": "asset_id"}))
+		return
+	}
+	l := &stagecraft.Link{OrgID: user.OrgID, AssetID: a.ID, SharerID: user.ID, ExpiresAt: n.ExpiresAt}
+	if n.DealID != "" {
+		d, err := s.Deals.FindDealByID(ctx, user.OrgID, n.DealID)
+		if err == nil && !d.VisibleTo(user) {
+			err = stagecraft.Errorf(stagecraft.ENOTFOUND, "Deal not found.")
+		}
+		if err != nil {
+			Error(c, err)
+			return
+		}
+		l.DealID = &d.ID
+	}
+	if n.RecipientEmail != "" {
+		l.RecipientEmail = &n.RecipientEmail
+	}
+	if l.Token, err = newLinkToken(); err != nil {
+		Error(c, err)
+		return
+	}
+	if err := s.Links.CreateLink(ctx, l, a.CurrentVersion.ID); err != nil {
+		Error(c, err)
+		return
+	}
+	// The token is the link's whole secret.
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, s.linkJSON(l))
+}
+
+// linkList is the body of GET /api/v1/links.
+type linkList struct {
+	Items []*stagecraft.Link `json:"items"`
+	Total int                `json:"total"`
+}
+
+// handleLinkList handles GET /api/v1/links?asset_id=&deal_id=: reps see
+// the links they shared, marketers and admins all of the organisation's.
+func (s *Server) handleLinkList(c *gin.Context) {
+	user := currentUser(c)
+	limit, offset, err := listParams(c)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	f := stagecraft.LinkFilter{OrgID: user.OrgID, AssetID: c.Query("asset_id"), DealID: c.Query("deal_id"),
+		Limit: limit, Offset: offset}
+	for _, q := range []struct{ name, val string }{{"asset_id", f.AssetID}, {"deal_id", f.DealID}} {
+		if q.val != "" && !wellFormedID(q.val) {
+			Error(c, linkFieldError(q.name, q.name+" must be a UUID."))
+			return
+		}
+	}
+	if user.Role == stagecraft.RoleRep {
+		f.SharerID = user.ID
+	}
+	links, total, err := s.Links.FindLinks(c.Request.Context(), f)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	for i := range links {
+		links[i] = s.linkJSON(links[i])
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, linkList{Items: links, Total: total})
+}
+
+// handleLinkDelete handles DELETE /api/v1/links/:id: the link is revoked
+// (its viewer answers 410 from now on) and kept for its history. Reps may
+// revoke only the links they shared.
+func (s *Server) handleLinkDelete(c *gin.Context) {
+	user := currentUser(c)
+	sharer := ""
+	if user.Role == stagecraft.RoleRep {
+		sharer = user.ID
+	}
+	if err := s.Links.RevokeLink(c.Request.Context(), user.OrgID, c.Param("id"), sharer); err != nil {
+		Error(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// linkJSON fills in the link's public URL.
+func (s *Server) linkJSON(l *stagecraft.Link) *stagecraft.Link {
+	l.URL = strings.TrimRight(s.PublicURL, "/") + "/l/" + l.Token
+	return l
+}
+
+// newLinkToken returns 32 bytes from crypto/rand in unpadded base64url:
+// 43 characters, 256 bits that cannot be guessed.
+func newLinkToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func wellFormedID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }
+
+func linkFieldError(field, msg string) error {
+	return stagecraft.Errorf(stagecraft.EINVALID, "%s", msg).WithDetails(map[string]any{"field": field})
+}

@@ -71,6 +71,7 @@ const requestTimeout = 30 * time.Second
 var streaming = map[string]bool{
 	"/api/v1/assets":              true,
 	"/api/v1/assets/:id/versions": true,
+	"/api/v1/deals/import":        true,
 }
 
 // deadline gives the request's context a deadline of requestTimeout,

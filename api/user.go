@@ -118,5 +118,9 @@ func (s *Server) handleAPITokenDelete(c *gin.Context) {
 		Error(c, err)
 		return
 	}
+	// Credentials are cached briefly; a revocation here applies at once.
+	if f, ok := s.Auth.(interface{ Forget() }); ok {
+		f.Forget()
+	}
 	c.Status(http.StatusNoContent)
 }

@@ -47,6 +47,12 @@ var ErrInvalidToken = errors.New("invalid token")
 // confusion are refused), signature, expiry, issuer and audience, and
 // returns the subject.
 func (j *JWT) Verify(token string) (string, error) {
+	sub, _, err := j.VerifyExpiry(token)
+	return sub, err
+}
+
+// VerifyExpiry is Verify that also returns the token's expiry.
+func (j *JWT) VerifyExpiry(token string) (string, time.Time, error) {
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(token, &claims,
 		func(t *jwt.Token) (any, error) { return j.Secret, nil },
@@ -59,10 +65,10 @@ func (j *JWT) Verify(token string) (string, error) {
 		jwt.WithLeeway(30*time.Second),
 	)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrInvalidToken, err)
+		return "", time.Time{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
 	if claims.Subject == "" {
-		return "", fmt.Errorf("%w: no subject", ErrInvalidToken)
+		return "", time.Time{}, fmt.Errorf("%w: no subject", ErrInvalidToken)
 	}
-	return claims.Subject, nil
+	return claims.Subject, claims.ExpiresAt.Time, nil
 }

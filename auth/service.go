@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stagecraft/stagecraft"
@@ -20,9 +21,26 @@ type Service struct {
 	Tokens *JWT
 	Log    *slog.Logger
 
+	// CacheTTL, when set, keeps resolved credentials for that long, so
+	// that busy clients (event streams, the extension) do not cost a
+	// database query per request. A revoked token or a changed role takes
+	// effect within CacheTTL.
+	CacheTTL time.Duration
+	Now      func() time.Time
+
 	dummyOnce sync.Once
 	dummyPwd  string
+	cache     sync.Map // bearer → cachedUser
+	cached    atomic.Int64
 }
+
+type cachedUser struct {
+	user    *stagecraft.User
+	expires time.Time
+}
+
+// maxCachedCredentials bounds the cache; past it, it starts afresh.
+const maxCachedCredentials = 10000
 
 // Session is the result of a successful sign-in.
 type Session struct {
@@ -92,22 +110,65 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*stagecraft.
 	if bearer == "" {
 		return nil, errBadToken
 	}
+	if s.CacheTTL <= 0 {
+		u, _, err := s.authenticate(ctx, bearer)
+		return u, err
+	}
+	now := s.now()
+	if v, ok := s.cache.Load(bearer); ok {
+		if c := v.(cachedUser); now.Before(c.expires) {
+			return c.user, nil
+		}
+	}
+	u, exp, err := s.authenticate(ctx, bearer)
+	if err != nil {
+		return nil, err
+	}
+	if s.cached.Add(1) > maxCachedCredentials {
+		s.cache.Clear()
+		s.cached.Store(1)
+	}
+	expires := now.Add(s.CacheTTL)
+	if !exp.IsZero() && exp.Before(expires) {
+		expires = exp // never past the token's own expiry
+	}
+	s.cache.Store(bearer, cachedUser{user: u, expires: expires})
+	return u, nil
+}
+
+// Forget drops every cached credential, so that a revocation or a role
+// change made by this server takes effect at once.
+func (s *Service) Forget() {
+	s.cache.Clear()
+	s.cached.Store(0)
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// authenticate resolves a credential and returns when it expires (zero
+// for API tokens, which last until revoked).
+func (s *Service) authenticate(ctx context.Context, bearer string) (*stagecraft.User, time.Time, error) {
 	if IsAPIToken(bearer) {
 		u, err := s.Users.FindUserByAPITokenHash(ctx, HashAPIToken(bearer))
 		if stagecraft.ErrorCode(err) == stagecraft.ENOTFOUND {
-			return nil, errBadToken
+			return nil, time.Time{}, errBadToken
 		}
-		return u, err
+		return u, time.Time{}, err
 	}
-	userID, err := s.Tokens.Verify(bearer)
+	userID, exp, err := s.Tokens.VerifyExpiry(bearer)
 	if err != nil {
-		return nil, errBadToken
+		return nil, time.Time{}, errBadToken
 	}
 	u, err := s.Users.FindUserByID(ctx, userID)
 	if stagecraft.ErrorCode(err) == stagecraft.ENOTFOUND {
-		return nil, errBadToken // the user was deleted after the token was issued
+		return nil, time.Time{}, errBadToken // the user was deleted after the token was issued
 	}
-	return u, err
+	return u, exp, err
 }
 
 // CreateAPIToken makes a personal token for u and returns it with its

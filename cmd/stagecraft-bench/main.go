@@ -6,6 +6,7 @@
 //	stagecraft-bench index [-dir ../shared/testdata/docs] [-rounds 5]
 //	stagecraft-bench searchable [-runs 30]
 //	stagecraft-bench relevance   (recall@3 and MRR of the judged query set, per backend)
+//	stagecraft-bench events [-c 32] [-d 10s]
 //
 // upload streams a file through POST /api/v1/assets of a real server
 // process, for each storage backend, and compares the throughput with
@@ -39,6 +40,10 @@ func main() {
 		err = benchSearchable(os.Args[2:])
 	case "relevance":
 		err = benchRelevance(os.Args[2:])
+	case "events":
+		err = benchEvents(os.Args[2:])
+	case "noop-server": // the baseline server of "events", run as a child
+		err = noopServer(os.Args[2])
 	default:
 		err = fmt.Errorf("unknown benchmark %q", os.Args[1])
 	}

@@ -77,6 +77,8 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Client: &postgres.Throttle{DB: db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
 		Tokens: &auth.JWT{Secret: cfg.JWTSecret, TTL: cfg.JWTTTL, Now: time.Now},
 		Log:    log,
+		// Other replicas see a revocation within this time.
+		CacheTTL: 10 * time.Second,
 	}
 	app.API = &api.Server{
 		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Search: search, Library: app.Library,

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+)
+
+// benchEvents measures event ingestion through a real `stagecraft serve`
+// against a trivial gin handler (GET returning 204) in its own process, both
+// driven by the same closed-loop load generator on loopback.
+func benchEvents(args []string) error {
+	fs := flag.NewFlagSet("events", flag.ContinueOnError)
+	conns := fs.Int("c", 32, "concurrent connections")
+	dur := fs.Duration("d", 10*time.Second, "duration of each measurement")
+	bin := fs.String("bin", "bin/stagecraft", "the stagecraft binary")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dbURL := os.Getenv("BENCH_DATABASE_URL")
+	if dbURL == "" {
+		return errors.New("BENCH_DATABASE_URL is not set")
+	}
+	// The no-op server: this program again, as a child process.
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	self, _ := os.Executable()
+	noop := exec.Command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
+	noop.Stderr = os.Stderr
+	if err := noop.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = noop.Process.Kill(); _ = noop.Wait() }()
+	noopURL := fmt.Sprintf("http://127.0.0.1:%d/noop", port)
+	if err := waitURL(noopURL); err != nil {
+		return err
+	}
+
+	dir, err := os.MkdirTemp("", "stagecraft-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	srv, err := startServer(*bin, dbURL, dir, "local")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	asset, err := uploadSmall(srv)
+	if err != nil {
+		return err
+	}
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
+	noopReq := func() (*http.Request, error) { return http.NewRequest("GET", noopURL, nil) }
+	eventsReq := func(n int) func() (*http.Request, error) {
+		return func() (*http.Request, error) {
+			events := make([]map[string]string, n)
+			now := time.Now().UTC().Format(time.RFC3339)
+			for i := range events {
+				events[i] = map[string]string{"id": uuid.NewString(), "type": "view", "asset_id": asset, "occurred_at": now}
+			}
+			body, _ := json.Marshal(map[string]any{"events": events})
+			req, err := http.NewRequest("POST", srv.base+"/api/v1/events", bytes.NewReader(body))
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+srv.token)
+			return req, nil
+		}
+	}
+	type row struct {
+		name   string
+		events int
+		r      loadResult
+	}
+	var rows []row
+	for _, m := range []struct {
+		name   string
+		events int
+		req    func() (*http.Request, error)
+		status int
+	}{
+		{"gin no-op GET → 204 (baseline)", 0, noopReq, http.StatusNoContent},
+		{"POST /api/v1/events, 1 event", 1, eventsReq(1), http.StatusAccepted},
+		{"POST /api/v1/events, 100 events", 100, eventsReq(100), http.StatusAccepted},
+	} {
+		fmt.Fprintf(os.Stderr, "%s: %d connections for %s…\n", m.name, *conns, *dur)
+		r, err := load(client, m.req, m.status, *conns, *dur)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		rows = append(rows, row{m.name, m.events, r})
+	}
+	fmt.Printf("\nEvent ingestion, %d connections, %s per row, closed loop on loopback (%s, %d CPUs)\n\n",
+		*conns, *dur, time.Now().UTC().Format("2006-01-02"), numCPU())
+	fmt.Println("| path | requests/s | ratio to baseline | events/s | p50 ms | p99 ms | errors |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	base := rows[0].r.rps()
+	for _, r := range rows {
+		evs := "—"
+		if r.events > 0 {
+			evs = fmt.Sprintf("%.0f", r.r.rps()*float64(r.events))
+		}
+		fmt.Printf("| %s | %.0f | %.2f | %s | %.2f | %.2f | %d |\n", r.name, r.r.rps(), r.r.rps()/base, evs,
+			ms(pct(r.r.lat, 50)), ms(pct(r.r.lat, 99)), r.r.errors)
+	}
+	return nil
+}
+
+type loadResult struct {
+	n      int
+	errors int64
+	lat    []time.Duration
+	took   time.Duration
+}
+
+func (r loadResult) rps() float64 { return float64(r.n) / r.took.Seconds() }
+
+// load runs conns workers, each sending its next request as soon as the
+// previous one is answered, for d.
+func load(client *http.Client, mk func() (*http.Request, error), status, conns int, d time.Duration) (loadResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var mu sync.Mutex
+	var all []time.Duration
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			for ctx.Err() == nil {
+				req, err := mk()
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				t := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != status {
+					errs.Add(1)
+					continue
+				}
+				lat = append(lat, time.Since(t))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(all) == 0 {
+		return loadResult{}, errors.New("no request succeeded")
+	}
+	return loadResult{n: len(all), errors: errs.Load(), lat: all, took: time.Since(start)}, nil
+}
+
+// noopServer is the baseline: gin in release mode with one handler that
+// answers 204, nothing else.
+func noopServer(addr string) error {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/noop", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return http.Serve(l, r)
+}
+
+func waitURL(url string) error {
+	for range 200 {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not answer", url)
+}
+
+func uploadSmall(s *server) (string, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	w, _ := mw.CreateFormFile("file", "deck.txt")
+	_, _ = io.WriteString(w, "a deck")
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", s.base+"/api/v1/assets", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var a struct{ ID string }
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.ID == "" {
+		return "", fmt.Errorf("upload: %s", resp.Status)
+	}
+	return a.ID, nil
+}

@@ -1,0 +1,147 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stagecraft/stagecraft"
+)
+
+// insertDealFor inserts a deal of f's organisation.
+func insertDealFor(t *testing.T, f *fixture, stage string) string {
+	t.Helper()
+	var id string
+	err := f.db.Pool.QueryRow(context.Background(), `INSERT INTO deals (org_id, external_id, stage, owner_id)
+		VALUES ($1, $2, $3, $4) RETURNING id`, f.org.ID, "D-"+stage, stage, f.rep.ID).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func newTestLink(t *testing.T, f *fixture, a *stagecraft.Asset, dealID *string, token string) *stagecraft.Link {
+	t.Helper()
+	l := &stagecraft.Link{OrgID: f.org.ID, AssetID: a.ID, DealID: dealID, SharerID: f.rep.ID,
+		Token: token + strings.Repeat("x", stagecraft.LinkTokenLen-len(token))}
+	if err := f.db.CreateLink(context.Background(), l, a.CurrentVersion.ID); err != nil {
+		t.Fatalf("create link: %v", err)
+	}
+	return l
+}
+
+func TestLinkLifecycle(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := createAsset(t, f, f.marketer, nil)
+	deal := insertDealFor(t, f, "discovery")
+	l := newTestLink(t, f, a, &deal, "lifecycle")
+	if l.ID == "" || l.CreatedAt.IsZero() {
+		t.Fatalf("link = %+v", l)
+	}
+
+	// The deal moves on; opens keep the stage at the time.
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE deals SET stage = 'proposal' WHERE id = $1`, deal); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.db.FindLinkByToken(ctx, l.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != l.ID || got.OrgID != f.org.ID || got.OrgName != "Acme" || got.SharerName != "rep" || *got.DealID != deal {
+		t.Errorf("by token = %+v", got)
+	}
+	for _, bot := range []bool{false, true, false} {
+		err := f.db.RecordLinkOpen(ctx, &stagecraft.LinkOpen{Link: &got.Link, VersionID: a.CurrentVersion.ID,
+			At: time.Now(), Bot: bot, Meta: map[string]any{"ua_family": "Chrome"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stages []string
+	rows, err := f.db.Pool.Query(ctx, `SELECT type || ':' || stage_at_event FROM usage_events WHERE link_id = $1 ORDER BY occurred_at`, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		stages = append(stages, s)
+	}
+	if strings.Join(stages, ",") != "share:discovery,link_open:proposal,link_open:proposal,link_open:proposal" {
+		t.Errorf("events = %v", stages)
+	}
+
+	for _, lt := range []stagecraft.LinkTime{
+		{SessionID: "session-1", Page: 1, Seconds: 10}, {SessionID: "session-1", Page: 1, Seconds: 7},
+		{SessionID: "session-2", Page: 3, Seconds: 60},
+	} {
+		lt.LinkID, lt.OrgID = l.ID, f.org.ID
+		if err := f.db.AddLinkTime(ctx, &lt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links, total, err := f.db.FindLinks(ctx, stagecraft.LinkFilter{OrgID: f.org.ID, DealID: deal})
+	if err != nil || total != 1 || len(links) != 1 {
+		t.Fatalf("find = %v, %d, %v", links, total, err)
+	}
+	if links[0].Opens != 2 || links[0].LastOpenedAt == nil || links[0].SecondsViewed != 77 {
+		t.Errorf("link = %+v", links[0])
+	}
+
+	// Another organisation sees and touches nothing.
+	other := addOrg(t, f.db, "Other")
+	if links, total, err := f.db.FindLinks(ctx, stagecraft.LinkFilter{OrgID: other.org.ID}); err != nil || total != 0 || len(links) != 0 {
+		t.Errorf("other org finds %v, %d, %v", links, total, err)
+	}
+	mustCode(t, f.db.RevokeLink(ctx, other.org.ID, l.ID, ""), stagecraft.ENOTFOUND)
+	mustCode(t, f.db.AddLinkTime(ctx, &stagecraft.LinkTime{LinkID: l.ID, OrgID: other.org.ID, SessionID: "session-x", Page: 1, Seconds: 5}),
+		stagecraft.ENOTFOUND)
+	mustCode(t, f.db.RecordLinkOpen(ctx, &stagecraft.LinkOpen{Link: &stagecraft.Link{ID: l.ID, OrgID: other.org.ID}}),
+		stagecraft.ENOTFOUND)
+	otherAsset := createAsset(t, other, other.marketer, nil)
+	mustCode(t, f.db.CreateLink(ctx, &stagecraft.Link{OrgID: f.org.ID, AssetID: otherAsset.ID, SharerID: f.rep.ID,
+		Token: strings.Repeat("o", 43)}, otherAsset.CurrentVersion.ID), stagecraft.ENOTFOUND)
+	otherDeal := insertDealFor(t, other, "discovery")
+	mustCode(t, f.db.CreateLink(ctx, &stagecraft.Link{OrgID: f.org.ID, AssetID: a.ID, DealID: &otherDeal, SharerID: f.rep.ID,
+		Token: strings.Repeat("p", 43)}, a.CurrentVersion.ID), stagecraft.ENOTFOUND)
+
+	// Revoking: only the sharer when one is named; the first time stays.
+	mustCode(t, f.db.RevokeLink(ctx, f.org.ID, l.ID, f.marketer.ID), stagecraft.ENOTFOUND)
+	if err := f.db.RevokeLink(ctx, f.org.ID, l.ID, f.rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := f.db.FindLinkByToken(ctx, l.Token)
+	if err := f.db.RevokeLink(ctx, f.org.ID, l.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := f.db.FindLinkByToken(ctx, l.Token)
+	if first.RevokedAt == nil || !second.RevokedAt.Equal(*first.RevokedAt) {
+		t.Errorf("revoked_at %v then %v", first.RevokedAt, second.RevokedAt)
+	}
+	if gone, msg := second.Gone(time.Now()); !gone || msg == "" {
+		t.Errorf("revoked link not gone: %v %q", gone, msg)
+	}
+
+	_, err = f.db.FindLinkByToken(ctx, strings.Repeat("z", 43))
+	mustCode(t, err, stagecraft.ENOTFOUND)
+	_, err = f.db.FindLinkByToken(ctx, "short")
+	mustCode(t, err, stagecraft.ENOTFOUND)
+}
+
+func TestLinkTimeSaturates(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := createAsset(t, f, f.marketer, nil)
+	l := newTestLink(t, f, a, nil, "saturate")
+	if _, err := f.db.Pool.Exec(ctx, `INSERT INTO link_page_time (link_id, org_id, session_id, page, seconds)
+		VALUES ($1, $2, 'session-1', 1, 2147483640)`, l.ID, f.org.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.AddLinkTime(ctx, &stagecraft.LinkTime{LinkID: l.ID, OrgID: f.org.ID, SessionID: "session-1", Page: 1, Seconds: 60}); err != nil {
+		t.Fatalf("add past the integer range: %v", err)
+	}
+}
