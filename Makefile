@@ -10,7 +10,7 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable bench-events relevance demo migrate clean help
+.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen relevance demo migrate clean help
 
 all: build
 
@@ -84,6 +84,11 @@ bench-searchable: build
 bench-events: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) build -o bin/stagecraft-bench ./cmd/stagecraft-bench && bin/stagecraft-bench events $(BENCH_FLAGS)
+
+# bench-linkopen times public link opens against the no-op handler.
+bench-linkopen: build
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) build -o bin/stagecraft-bench ./cmd/stagecraft-bench && bin/stagecraft-bench linkopen $(BENCH_FLAGS)
 
 # relevance scores the judged query set on each search backend
 # (Meilisearch too when MEILI_URL is set).

@@ -7,6 +7,7 @@
 //	stagecraft-bench searchable [-runs 30]
 //	stagecraft-bench relevance   (recall@3 and MRR of the judged query set, per backend)
 //	stagecraft-bench events [-c 32] [-d 10s]
+//	stagecraft-bench linkopen [-n 3000] [-c 8]
 //
 // upload streams a file through POST /api/v1/assets of a real server
 // process, for each storage backend, and compares the throughput with
@@ -42,6 +43,8 @@ func main() {
 		err = benchRelevance(os.Args[2:])
 	case "events":
 		err = benchEvents(os.Args[2:])
+	case "linkopen":
+		err = benchLinkOpen(os.Args[2:])
 	case "noop-server": // the baseline server of "events", run as a child
 		err = noopServer(os.Args[2])
 	default:

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/stagecraft/stagecraft/internal/pdfgen"
+)
+
+// benchLinkOpen measures the public link viewer: GET /l/{token} through a
+// real server (token lookup, a link_open event committed, the page
+// rendered), from many simulated prospects (distinct X-Forwarded-For
+// addresses, so the per-client rate limit does not interfere), against
+// the no-op gin handler in the same run.
+func benchLinkOpen(args []string) error {
+	fs := flag.NewFlagSet("linkopen", flag.ContinueOnError)
+	n := fs.Int("n", 3000, "opens")
+	conns := fs.Int("c", 8, "concurrent prospects")
+	bin := fs.String("bin", "bin/stagecraft", "the stagecraft binary")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dbURL := os.Getenv("BENCH_DATABASE_URL")
+	if dbURL == "" {
+		return errors.New("BENCH_DATABASE_URL is not set")
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	self, _ := os.Executable()
+	noop := exec.Command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
+	if err := noop.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = noop.Process.Kill(); _ = noop.Wait() }()
+	noopURL := fmt.Sprintf("http://127.0.0.1:%d/noop", port)
+	if err := waitURL(noopURL); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "stagecraft-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	os.Setenv("TRUSTED_PROXIES", "127.0.0.1")
+	srv, err := startServer(*bin, dbURL, dir, "local")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	pdf := pdfgen.Document{Title: "Proposal", Pages: [][]string{{"Page one"}, {"Page two"}}}.Bytes()
+	if err := postFile(srv, "proposal.pdf", pdf); err != nil {
+		return err
+	}
+	assetID, err := firstAsset(srv)
+	if err != nil {
+		return err
+	}
+	req, _ := http.NewRequest("POST", srv.base+"/api/v1/links", strings.NewReader(`{"asset_id":"`+assetID+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+srv.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	var link struct{ URL string }
+	_ = json.NewDecoder(resp.Body).Decode(&link)
+	resp.Body.Close()
+	if link.URL == "" {
+		return fmt.Errorf("create link: %s", resp.Status)
+	}
+	open := func(url string, status int) ([]time.Duration, int64) {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var errs atomic.Int64
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range *conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := next.Add(1); i <= int64(*n); i = next.Add(1) {
+					req, _ := http.NewRequest("GET", url, nil)
+					req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
+					req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+					t := time.Now()
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						errs.Add(1)
+						continue
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != status {
+						errs.Add(1)
+						continue
+					}
+					d := time.Since(t)
+					mu.Lock()
+					lat = append(lat, d)
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		return lat, errs.Load()
+	}
+	base, berr := open(noopURL, http.StatusNoContent)
+	opens, oerr := open(link.URL, http.StatusOK)
+	if len(opens) == 0 {
+		return errors.New("no open succeeded")
+	}
+	fmt.Printf("\nPublic link opens, %d requests from %d concurrent prospects (%s, %d CPUs)\n\n", *n, *conns,
+		time.Now().UTC().Format("2006-01-02"), numCPU())
+	fmt.Println("| path | p50 ms | p95 ms | p99 ms | errors |")
+	fmt.Println("|---|---|---|---|---|")
+	fmt.Printf("| gin no-op GET → 204 (baseline) | %.2f | %.2f | %.2f | %d |\n", ms(pct(base, 50)), ms(pct(base, 95)), ms(pct(base, 99)), berr)
+	fmt.Printf("| GET /l/{token} (page + link_open committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(opens, 50)), ms(pct(opens, 95)), ms(pct(opens, 99)), oerr)
+	return nil
+}
+
+func firstAsset(s *server) (string, error) {
+	req, _ := http.NewRequest("GET", s.base+"/api/v1/assets?limit=1", nil)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct{ Items []struct{ ID string } }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Items) == 0 {
+		return "", fmt.Errorf("list assets: %s", resp.Status)
+	}
+	return out.Items[0].ID, nil
+}
