@@ -81,3 +81,8 @@ CREATE TABLE search_terms (
     PRIMARY KEY (org_id, term)
 );
 CREATE INDEX search_terms_trgm_idx ON search_terms USING gin (term gin_trgm_ops);
+
+-- Assets uploaded before indexing existed get indexed now.
+INSERT INTO index_jobs (asset_id, org_id, requested_at, run_after)
+SELECT id, org_id, now(), now() FROM assets
+ON CONFLICT DO NOTHING;
