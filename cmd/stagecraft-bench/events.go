@@ -32,26 +32,15 @@ func benchEvents(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dbURL := os.Getenv("BENCH_DATABASE_URL")
-	if dbURL == "" {
-		return errors.New("BENCH_DATABASE_URL is not set")
-	}
-	// The no-op server: this program again, as a child process.
-	port, err := freePort()
+	dbURL, err := benchURL()
 	if err != nil {
 		return err
 	}
-	self, _ := os.Executable()
-	noop := exec.Command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
-	noop.Stderr = os.Stderr
-	if err := noop.Start(); err != nil {
+	noopURL, stopNoop, err := startNoop()
+	if err != nil {
 		return err
 	}
-	defer func() { _ = noop.Process.Kill(); _ = noop.Wait() }()
-	noopURL := fmt.Sprintf("http://127.0.0.1:%d/noop", port)
-	if err := waitURL(noopURL); err != nil {
-		return err
-	}
+	defer stopNoop()
 
 	dir, err := os.MkdirTemp("", "stagecraft-bench-")
 	if err != nil {
@@ -180,6 +169,37 @@ func load(client *http.Client, mk func() (*http.Request, error), status, conns i
 		return loadResult{}, errors.New("no request succeeded")
 	}
 	return loadResult{n: len(all), errors: errs.Load(), lat: all, took: time.Since(start)}, nil
+}
+
+// benchURL returns BENCH_DATABASE_URL, which the make targets set.
+func benchURL() (string, error) {
+	url := os.Getenv("BENCH_DATABASE_URL")
+	if url == "" {
+		return "", errors.New("BENCH_DATABASE_URL is not set (the make bench-* targets set it)")
+	}
+	return url, nil
+}
+
+// startNoop runs the baseline server — this program again, as a child
+// process — and returns its URL and how to stop it.
+func startNoop() (string, func(), error) {
+	port, err := freePort()
+	if err != nil {
+		return "", nil, err
+	}
+	self, _ := os.Executable()
+	noop := exec.Command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
+	noop.Stderr = os.Stderr
+	if err := noop.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = noop.Process.Kill(); _ = noop.Wait() }
+	url := fmt.Sprintf("http://127.0.0.1:%d/noop", port)
+	if err := waitURL(url); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return url, stop, nil
 }
 
 // noopServer is the baseline: gin in release mode with one handler that

@@ -186,9 +186,9 @@ func benchSearchable(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dbURL := os.Getenv("BENCH_DATABASE_URL")
-	if dbURL == "" {
-		return errors.New("BENCH_DATABASE_URL is not set")
+	dbURL, err := benchURL()
+	if err != nil {
+		return err
 	}
 	dir, err := os.MkdirTemp("", "stagecraft-bench-")
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,24 +29,15 @@ func benchLinkOpen(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dbURL := os.Getenv("BENCH_DATABASE_URL")
-	if dbURL == "" {
-		return errors.New("BENCH_DATABASE_URL is not set")
-	}
-	port, err := freePort()
+	dbURL, err := benchURL()
 	if err != nil {
 		return err
 	}
-	self, _ := os.Executable()
-	noop := exec.Command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
-	if err := noop.Start(); err != nil {
+	noopURL, stopNoop, err := startNoop()
+	if err != nil {
 		return err
 	}
-	defer func() { _ = noop.Process.Kill(); _ = noop.Wait() }()
-	noopURL := fmt.Sprintf("http://127.0.0.1:%d/noop", port)
-	if err := waitURL(noopURL); err != nil {
-		return err
-	}
+	defer stopNoop()
 	dir, err := os.MkdirTemp("", "stagecraft-bench-")
 	if err != nil {
 		return err
