@@ -1,0 +1,209 @@
+package postgres_test
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stagecraft/stagecraft"
+)
+
+// analyticsFixture builds deals with stage histories and events written
+// straight into usage_events (the rollup trigger runs as for any insert).
+type analyticsFixture struct {
+	*fixture
+	t     *testing.T
+	t0    time.Time
+	deals map[string]string
+}
+
+func newAnalyticsFixture(t *testing.T) *analyticsFixture {
+	return &analyticsFixture{fixture: newFixture(t), t: t, t0: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), deals: map[string]string{}}
+}
+
+// deal adds a deal that went through stages (one a day from t0), ending
+// with status; closed deals close the day after their last stage.
+func (f *analyticsFixture) deal(name, status string, amount float64, personas []string, stages ...string) time.Time {
+	f.t.Helper()
+	ctx := context.Background()
+	var closedAt *time.Time
+	if status != "open" {
+		c := f.t0.Add(time.Duration(len(stages)) * 24 * time.Hour)
+		closedAt = &c
+	}
+	var id string
+	if personas == nil {
+		personas = []string{}
+	}
+	err := f.db.Pool.QueryRow(ctx, `
+		INSERT INTO deals (org_id, external_id, stage, status, amount, personas, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		f.org.ID, name, stages[len(stages)-1], status, amount, personas, closedAt).Scan(&id)
+	must(f.t, err)
+	for i, s := range stages {
+		_, err := f.db.Pool.Exec(ctx, `INSERT INTO deal_stage_history (org_id, deal_id, stage, status, seen_at) VALUES ($1, $2, $3, 'open', $4)`,
+			f.org.ID, id, s, f.t0.Add(time.Duration(i)*24*time.Hour))
+		must(f.t, err)
+	}
+	f.deals[name] = id
+	if closedAt == nil {
+		return time.Time{}
+	}
+	return *closedAt
+}
+
+// use records an event of asset on deal at day (from t0) and the deal's
+// stage then.
+func (f *analyticsFixture) use(asset *stagecraft.Asset, deal string, day int, stage string, user *stagecraft.User, typ string, bot bool) {
+	f.t.Helper()
+	var dealID *string
+	if deal != "" {
+		d := f.deals[deal]
+		dealID = &d
+	}
+	_, err := f.db.Pool.Exec(context.Background(), `
+		INSERT INTO usage_events (id, org_id, type, asset_id, deal_id, user_id, stage_at_event, occurred_at, bot)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		uuid.NewString(), f.org.ID, typ, asset.ID, dealID, user.ID, nullable(stage), f.t0.Add(time.Duration(day)*24*time.Hour+time.Hour), bot)
+	must(f.t, err)
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func val(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// TestScorecardHandComputed checks every metric against numbers worked out
+// by hand (docs/analytics.md walks through the same example).
+func TestScorecardHandComputed(t *testing.T) {
+	f := newAnalyticsFixture(t)
+	ctx := context.Background()
+	a := createAsset(t, f.fixture, f.marketer, func(a *stagecraft.Asset) { a.Title = "A" })
+	b := createAsset(t, f.fixture, f.marketer, func(a *stagecraft.Asset) { a.Title = "B" })
+	unused := createAsset(t, f.fixture, f.marketer, func(a *stagecraft.Asset) { a.Title = "C" })
+
+	cb := []string{"champion"}
+	f.deal("D1", "won", 1000, cb, "prospecting", "discovery", "evaluation", "proposal", "negotiation")
+	f.deal("D2", "lost", 800, nil, "prospecting", "discovery", "evaluation", "proposal")
+	f.deal("D3", "won", 500, cb, "discovery", "evaluation", "proposal", "negotiation")
+	f.deal("D4", "lost", 100, nil, "discovery", "evaluation")
+	f.deal("D5", "won", 300, nil, "discovery", "proposal", "negotiation")
+	f.deal("D6", "lost", 100, nil, "prospecting", "discovery")
+	f.deal("D7", "open", 900, nil, "discovery", "proposal")
+	closed8 := f.deal("D8", "won", 700, nil, "evaluation", "negotiation")
+	f.deal("D9", "lost", 200, nil, "discovery", "negotiation")
+
+	f.use(a, "D1", 1, "discovery", f.rep, "view", false)
+	f.use(a, "D2", 2, "evaluation", f.rep, "present", false)
+	f.use(a, "D3", 0, "discovery", f.rep, "view", false)
+	f.use(a, "D3", 2, "proposal", f.marketer, "share", false) // a second use: the deal counts once, first stage stays
+	f.use(a, "D7", 1, "proposal", f.rep, "view", false)
+	f.use(a, "D7", 1, "proposal", f.rep, "link_open", false) // a human open of a shared link
+	f.use(a, "D7", 1, "proposal", f.rep, "link_open", true)  // a link scanner: counts nowhere
+	f.use(a, "D8", int(closed8.Sub(f.t0).Hours()/24)+3, "negotiation", f.rep, "view", false) // after the close: not influence
+	f.use(b, "D5", 2, "negotiation", f.rep, "view", false)
+
+	overall, scores, err := f.db.Scorecard(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID})
+	must(t, err)
+	if overall.DealsClosed != 8 || overall.DealsWon != 4 || !near(val(overall.WinRate), 0.5) {
+		t.Errorf("overall = %+v", overall)
+	}
+	by := map[string]*stagecraft.AssetScore{}
+	for _, s := range scores {
+		by[s.Title] = s
+	}
+	sa := by["A"]
+	// A influenced D1, D2, D3 (closed) and D7 (open); D8 was after the close.
+	// Baselines: D1 and D3 (first use at discovery): closed deals without A
+	// that reached discovery or later: D4 L, D5 W, D6 L, D8 W, D9 L = 2/5.
+	// D2 (evaluation): D4 L, D5 W, D8 W, D9 L = 2/4. Mean (0.4+0.5+0.4)/3.
+	want := struct {
+		uses, users, infl, closed, won, opens int
+		wr, lo, hi, base, lift, revenue     float64
+	}{6, 2, 4, 3, 2, 1, 2.0 / 3, 0.2077, 0.9385, 1.3 / 3, 2.0/3 - 1.3/3, 1500}
+	if sa.Uses != want.uses || sa.UniqueUsers != want.users || sa.DealsInfluenced != want.infl ||
+		sa.DealsClosed != want.closed || sa.DealsWon != want.won || sa.LinkOpens != want.opens {
+		t.Errorf("A counts = %+v", sa)
+	}
+	if !near(val(sa.WinRate), want.wr) || !near(val(sa.BaselineWinRate), want.base) || !near(val(sa.Lift), want.lift) ||
+		sa.RevenueInfluenced != want.revenue {
+		t.Errorf("A: win %v base %v lift %v revenue %v", val(sa.WinRate), val(sa.BaselineWinRate), val(sa.Lift), sa.RevenueInfluenced)
+	}
+	if sa.WinRateCI == nil || math.Abs(sa.WinRateCI[0]-want.lo) > 1e-4 || math.Abs(sa.WinRateCI[1]-want.hi) > 1e-4 {
+		t.Errorf("A CI = %v, want [%.4f, %.4f]", sa.WinRateCI, want.lo, want.hi)
+	}
+	// B: D5 at negotiation; closed deals without B that reached
+	// negotiation: D1 W, D3 W, D8 W, D9 L = 3/4.
+	sb := by["B"]
+	if sb.DealsClosed != 1 || sb.DealsWon != 1 || !near(val(sb.BaselineWinRate), 0.75) || !near(val(sb.Lift), 0.25) ||
+		sb.RevenueInfluenced != 300 {
+		t.Errorf("B = %+v base %v lift %v", sb, val(sb.BaselineWinRate), val(sb.Lift))
+	}
+	sc := by["C"]
+	if sc.Uses != 0 || sc.DealsInfluenced != 0 || sc.WinRate != nil || sc.WinRateCI != nil || sc.BaselineWinRate != nil || sc.Lift != nil {
+		t.Errorf("unused C = %+v", sc)
+	}
+
+	// Filtered by stage at first use: A's discovery deals only; the
+	// baseline still leaves out every deal A influenced.
+	_, scores, err = f.db.Scorecard(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID, Stage: "discovery"})
+	must(t, err)
+	for _, s := range scores {
+		if s.Title == "A" && (s.DealsClosed != 2 || s.DealsWon != 2 || !near(val(s.BaselineWinRate), 0.4)) {
+			t.Errorf("A at discovery = %+v base %v", s, val(s.BaselineWinRate))
+		}
+	}
+	// Filtered by persona.
+	_, scores, err = f.db.Scorecard(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID, Persona: "champion"})
+	must(t, err)
+	for _, s := range scores {
+		if s.Title == "A" && (s.DealsInfluenced != 2 || s.DealsWon != 2) {
+			t.Errorf("A for champions = %+v", s)
+		}
+	}
+
+	d, err := f.db.AssetDetail(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID}, a.ID)
+	must(t, err)
+	stages := map[string]stagecraft.Breakdown{}
+	for _, s := range d.ByStage {
+		stages[s.Key] = s
+	}
+	if stages["discovery"].DealsClosed != 2 || stages["evaluation"].DealsClosed != 1 || stages["proposal"].DealsInfluenced != 1 {
+		t.Errorf("by stage = %+v", d.ByStage)
+	}
+	if len(d.ByPersona) != 1 || d.ByPersona[0].Key != "champion" || d.ByPersona[0].DealsWon != 2 {
+		t.Errorf("by persona = %+v", d.ByPersona)
+	}
+	if len(d.ByUser) != 2 || d.ByUser[0].UserID != f.rep.ID || d.ByUser[0].Uses != 5 {
+		t.Errorf("by user = %+v", d.ByUser)
+	}
+	total := 0
+	for _, w := range d.Series {
+		total += w.Uses
+	}
+	if total != 6 || len(d.Series) == 0 {
+		t.Errorf("series = %+v", d.Series)
+	}
+	_, err = f.db.AssetDetail(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID}, uuid.NewString())
+	mustCode(t, err, stagecraft.ENOTFOUND)
+
+	un, err := f.db.UnusedAssets(ctx, f.org.ID, f.t0.Add(-24*time.Hour))
+	must(t, err)
+	if len(un) != 1 || un[0].ID != unused.ID {
+		t.Errorf("unused = %v", un)
+	}
+}
