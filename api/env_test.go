@@ -106,7 +106,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.search = &postgres.Search{DB: e.db}
 	e.worker = &indexer.Worker{Store: e.db, Blobs: e.blobs, Search: e.search, Extractor: extract.New(extract.DefaultLimits()),
 		Log: log, Now: time.Now, ID: "test", Lease: time.Minute, MaxAttempts: 3, Poll: 10 * time.Millisecond}
-	s := &api.Server{Auth: authSvc, Users: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Links: e.db, Search: e.search, Library: e.lib,
+	s := &api.Server{Auth: authSvc, Users: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Links: e.db, Analytics: e.db, Search: e.search, Library: e.lib,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: baseURL, MaxUpload: cfg.maxUpload,
 		Checks: []api.Check{{Name: "postgres", Ping: e.db.Ping}, {Name: "storage", Ping: e.blobs.Ping}}}
 	h, err := s.Handler()

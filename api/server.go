@@ -37,15 +37,16 @@ type Check struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	Auth     Authenticator
-	Users    stagecraft.UserService
-	Taxonomy stagecraft.TaxonomyService
-	Assets   stagecraft.AssetService
-	Deals    stagecraft.DealService
-	Links    stagecraft.LinkService
-	Search   stagecraft.SearchIndex
-	Library  *library.Service
-	Checks   []Check
+	Auth      Authenticator
+	Users     stagecraft.UserService
+	Taxonomy  stagecraft.TaxonomyService
+	Assets    stagecraft.AssetService
+	Deals     stagecraft.DealService
+	Links     stagecraft.LinkService
+	Analytics stagecraft.AnalyticsService
+	Search    stagecraft.SearchIndex
+	Library   *library.Service
+	Checks    []Check
 	// BlobHandler serves signed URLs of the local blob store under
 	// /blobs/; nil when blobs are served by S3.
 	BlobHandler http.Handler
@@ -140,6 +141,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.dealRoutes(a)
 	s.linkRoutes(r, a)
 	s.eventRoutes(a)
+	s.analyticsRoutes(a)
 	return r, nil
 }
 

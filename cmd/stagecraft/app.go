@@ -81,7 +81,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		CacheTTL: 10 * time.Second,
 	}
 	app.API = &api.Server{
-		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Search: search, Library: app.Library,
+		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Analytics: db, Search: search, Library: app.Library,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
 		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,
 		Checks: []api.Check{

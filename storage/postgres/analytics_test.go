@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -205,5 +206,125 @@ func TestScorecardHandComputed(t *testing.T) {
 	must(t, err)
 	if len(un) != 1 || un[0].ID != unused.ID {
 		t.Errorf("unused = %v", un)
+	}
+}
+
+// TestPlantedEffect simulates an organisation where one asset, used early,
+// really does raise the chance of winning, and another, used only at
+// negotiation, does nothing — though the deals it touches win often,
+// because only deals that got that far ever see it. The scorecard must find
+// the first and not be fooled by the second.
+func TestPlantedEffect(t *testing.T) {
+	f := newAnalyticsFixture(t)
+	ctx := context.Background()
+	early := createAsset(t, f.fixture, f.marketer, func(a *stagecraft.Asset) { a.Title = "Early" })
+	late := createAsset(t, f.fixture, f.marketer, func(a *stagecraft.Asset) { a.Title = "Late" })
+	rng := rand.New(rand.NewPCG(42, 42))
+	stages := []string{"prospecting", "discovery", "evaluation", "proposal", "negotiation"}
+
+	var ids, statuses []string
+	var closedAts []time.Time
+	var histDeals, histStages []string
+	var histAt []time.Time
+	type use struct {
+		asset, deal, stage string
+		at                 time.Time
+	}
+	var uses []use
+	for i := range 1500 {
+		id := uuid.NewString()
+		start := f.t0.Add(time.Duration(i) * time.Hour)
+		advance, win := 0.7, 0.6
+		reached := 0
+		usedEarly := false
+		for reached < len(stages)-1 {
+			if reached == 1 && !usedEarly && rng.Float64() < 0.5 {
+				usedEarly = true
+				uses = append(uses, use{early.ID, id, "discovery", start.Add(time.Duration(reached)*24*time.Hour + time.Hour)})
+				advance, win = 0.85, 0.75 // the planted effect
+			}
+			if rng.Float64() >= advance {
+				break
+			}
+			reached++
+		}
+		if reached == 1 && !usedEarly && rng.Float64() < 0.5 { // stopped at discovery: may still have seen it
+			uses = append(uses, use{early.ID, id, "discovery", start.Add(24*time.Hour + time.Hour)})
+		}
+		if reached == len(stages)-1 && rng.Float64() < 0.5 {
+			uses = append(uses, use{late.ID, id, "negotiation", start.Add(time.Duration(reached)*24*time.Hour + time.Hour)})
+		}
+		status := "lost"
+		if reached == len(stages)-1 && rng.Float64() < win {
+			status = "won"
+		}
+		for k := 0; k <= reached; k++ {
+			histDeals, histStages = append(histDeals, id), append(histStages, stages[k])
+			histAt = append(histAt, start.Add(time.Duration(k)*24*time.Hour))
+		}
+		ids, statuses = append(ids, id), append(statuses, status)
+		closedAts = append(closedAts, start.Add(time.Duration(reached+1)*24*time.Hour))
+	}
+	_, err := f.db.Pool.Exec(ctx, `
+		INSERT INTO deals (id, org_id, external_id, stage, status, amount, closed_at)
+		SELECT d.id, $1, d.id::text, 'prospecting', d.status, 1000, d.closed_at
+		FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS d(id, status, closed_at)`, f.org.ID, ids, statuses, closedAts)
+	must(t, err)
+	_, err = f.db.Pool.Exec(ctx, `
+		INSERT INTO deal_stage_history (org_id, deal_id, stage, status, seen_at)
+		SELECT $1, h.deal_id, h.stage, 'open', h.seen_at FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS h(deal_id, stage, seen_at)`,
+		f.org.ID, histDeals, histStages, histAt)
+	must(t, err)
+	_, err = f.db.Pool.Exec(ctx, `UPDATE deals d SET stage = h.stage FROM (
+		SELECT DISTINCT ON (deal_id) deal_id, stage FROM deal_stage_history ORDER BY deal_id, seen_at DESC) h
+		WHERE h.deal_id = d.id`)
+	must(t, err)
+	var ua, ud, us []string
+	var ut []time.Time
+	for _, u := range uses {
+		ua, ud, us, ut = append(ua, u.asset), append(ud, u.deal), append(us, u.stage), append(ut, u.at)
+	}
+	_, err = f.db.Pool.Exec(ctx, `
+		INSERT INTO usage_events (id, org_id, type, asset_id, deal_id, user_id, stage_at_event, occurred_at)
+		SELECT gen_random_uuid(), $1, 'present', u.asset_id, u.deal_id, $2, u.stage, u.at
+		FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[]) AS u(asset_id, deal_id, stage, at)`,
+		f.org.ID, f.rep.ID, ua, ud, us, ut)
+	must(t, err)
+
+	overall, scores, err := f.db.Scorecard(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID})
+	must(t, err)
+	var e, l *stagecraft.AssetScore
+	for _, s := range scores {
+		switch s.AssetID {
+		case early.ID:
+			e = s
+		case late.ID:
+			l = s
+		}
+	}
+	t.Logf("overall win rate %.3f over %d deals", val(overall.WinRate), overall.DealsClosed)
+	for _, s := range []*stagecraft.AssetScore{e, l} {
+		t.Logf("%-5s closed %4d  win %.3f  CI [%.3f, %.3f]  baseline %.3f  lift %+.3f",
+			s.Title, s.DealsClosed, val(s.WinRate), s.WinRateCI[0], s.WinRateCI[1], val(s.BaselineWinRate), val(s.Lift))
+	}
+	// The late asset's naive win rate looks brilliant next to the overall one…
+	if val(l.WinRate) < val(overall.WinRate)+0.2 {
+		t.Fatalf("the simulation lacks its trap: late win rate %.3f, overall %.3f", val(l.WinRate), val(overall.WinRate))
+	}
+	// …but against deals that reached negotiation without it, it does nothing.
+	if math.Abs(val(l.Lift)) > 0.08 || l.WinRateCI[0] > val(l.BaselineWinRate) || l.WinRateCI[1] < val(l.BaselineWinRate) {
+		t.Errorf("late asset: lift %+.3f, CI [%.3f, %.3f] against baseline %.3f; want no effect",
+			val(l.Lift), l.WinRateCI[0], l.WinRateCI[1], val(l.BaselineWinRate))
+	}
+	// The early asset's effect is found, and its interval clears the baseline.
+	if val(e.Lift) < 0.1 || e.WinRateCI[0] <= val(e.BaselineWinRate) {
+		t.Errorf("early asset: lift %+.3f, CI low %.3f, baseline %.3f; want a clear effect",
+			val(e.Lift), e.WinRateCI[0], val(e.BaselineWinRate))
+	}
+	// Recommendations at negotiation rank by evidence, not by raw win rate.
+	ev, err := f.db.StageEvidence(ctx, f.org.ID, "discovery")
+	must(t, err)
+	if ev[early.ID].DealsClosed == 0 || ev[late.ID].DealsClosed != 0 {
+		t.Errorf("evidence at discovery: early %+v late %+v", ev[early.ID], ev[late.ID])
 	}
 }
