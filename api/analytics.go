@@ -310,4 +310,3 @@ func (s *Server) handleRecommendations(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"items": recs, "deal_id": deal.ID, "stage": deal.Stage, "personas": deal.Personas})
 }
-

@@ -113,8 +113,8 @@ func TestScorecardHandComputed(t *testing.T) {
 	f.use(a, "D3", 0, "discovery", f.rep, "view", false)
 	f.use(a, "D3", 2, "proposal", f.marketer, "share", false) // a second use: the deal counts once, first stage stays
 	f.use(a, "D7", 1, "proposal", f.rep, "view", false)
-	f.use(a, "D7", 1, "proposal", f.rep, "link_open", false) // a human open of a shared link
-	f.use(a, "D7", 1, "proposal", f.rep, "link_open", true)  // a link scanner: counts nowhere
+	f.use(a, "D7", 1, "proposal", f.rep, "link_open", false)                                 // a human open of a shared link
+	f.use(a, "D7", 1, "proposal", f.rep, "link_open", true)                                  // a link scanner: counts nowhere
 	f.use(a, "D8", int(closed8.Sub(f.t0).Hours()/24)+3, "negotiation", f.rep, "view", false) // after the close: not influence
 	f.use(b, "D5", 2, "negotiation", f.rep, "view", false)
 
@@ -134,7 +134,7 @@ func TestScorecardHandComputed(t *testing.T) {
 	// D2 (evaluation): D4 L, D5 W, D8 W, D9 L = 2/4. Mean (0.4+0.5+0.4)/3.
 	want := struct {
 		uses, users, infl, closed, won, opens int
-		wr, lo, hi, base, lift, revenue     float64
+		wr, lo, hi, base, lift, revenue       float64
 	}{6, 2, 4, 3, 2, 1, 2.0 / 3, 0.2077, 0.9385, 1.3 / 3, 2.0/3 - 1.3/3, 1500}
 	if sa.Uses != want.uses || sa.UniqueUsers != want.users || sa.DealsInfluenced != want.infl ||
 		sa.DealsClosed != want.closed || sa.DealsWon != want.won || sa.LinkOpens != want.opens {
