@@ -57,8 +57,8 @@ func TestRecommend(t *testing.T) {
 		return s
 	}
 	assets := []*stagecraft.Asset{
-		asset("big", "Big sample", nil, nil),           // 60/100 against 0.4: strong evidence
-		asset("small", "Small sample", nil, nil),       // 3/3 against 0.4: high rate, little evidence
+		asset("big", "Big sample", nil, nil),     // 60/100 against 0.4: strong evidence
+		asset("small", "Small sample", nil, nil), // 3/3 against 0.4: high rate, little evidence
 		asset("tagged", "Tagged", []string{"proposal"}, []string{"economic_buyer"}),
 		asset("persona", "Persona only", nil, []string{"economic_buyer"}),
 		asset("other", "Unrelated", []string{"discovery"}, []string{"end_user"}),
