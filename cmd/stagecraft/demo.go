@@ -125,7 +125,7 @@ func cmdDemo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 	if err := app.DB.ReplaceTaxonomy(ctx, org.ID, &tax); err != nil {
 		return err
 	}
-	var marketer *stagecraft.User
+	var marketer, rep *stagecraft.User
 	for _, u := range []stagecraft.NewUser{
 		{Email: demoMarketer, Name: "Mia Marketer", Role: stagecraft.RoleMarketer, Password: demoPassword},
 		{Email: demoRep, Name: "Ray Rep", Role: stagecraft.RoleRep, Password: demoPassword},
@@ -138,11 +138,15 @@ func cmdDemo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 		if err != nil {
 			return fmt.Errorf("create demo user %s: %w", u.Email, err)
 		}
-		if created.Role == stagecraft.RoleMarketer {
+		switch created.Role {
+		case stagecraft.RoleMarketer:
 			marketer = created
+		case stagecraft.RoleRep:
+			rep = created
 		}
 	}
 	_ = admin
+	assets := map[string]string{}
 	for i, d := range demoAssets {
 		fmt.Fprintf(stdout, "demo content %d/%d: %s\n", i+1, len(demoAssets), d.filename)
 		id := library.NewAssetID()
@@ -155,6 +159,11 @@ func cmdDemo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 		if _, err := app.Library.CreateAsset(ctx, marketer, id, meta, f); err != nil {
 			return fmt.Errorf("demo asset %s: %w", d.filename, err)
 		}
+		assets[d.filename] = id
+	}
+	fmt.Fprintln(stdout, "demo deals and usage: 80 deals, stage by stage…")
+	if err := seedDemoUsage(ctx, app.DB, org.ID, rep, assets); err != nil {
+		return err
 	}
 	printDemoLogin(stdout, cfg, true)
 	return nil
