@@ -86,6 +86,41 @@ func TestCommandsEndToEnd(t *testing.T) {
 	if list.Total != len(demoAssets) {
 		t.Errorf("demo rep sees %d assets, want %d", list.Total, len(demoAssets))
 	}
+	// The demo's planted pattern shows on the scorecard.
+	body, _ = json.Marshal(map[string]string{"email": demoMarketer, "password": demoPassword})
+	resp, err = http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	req, _ = http.NewRequest("GET", base+"/api/v1/analytics/assets", nil)
+	req.Header.Set("Authorization", "Bearer "+login.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc struct {
+		Overall struct {
+			DealsClosed int `json:"deals_closed"`
+		}
+		Assets []struct {
+			Title   string
+			WinRate *float64 `json:"win_rate"`
+			Lift    *float64
+		}
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&sc)
+	resp.Body.Close()
+	lift := map[string]float64{}
+	for _, a := range sc.Assets {
+		if a.Lift != nil {
+			lift[a.Title] = *a.Lift
+		}
+	}
+	if sc.Overall.DealsClosed < 50 || lift["Case Study: Northwind Health"] < 0.15 || lift["Pricing Sheet 2026"] > 0.1 {
+		t.Errorf("demo scorecard: %d closed deals, lifts %v", sc.Overall.DealsClosed, lift)
+	}
 	stop()
 	select {
 	case code := <-done:
