@@ -33,12 +33,14 @@ WITH stages AS (
     SELECT key, position FROM taxonomy_terms WHERE org_id = $1 AND facet = 'stages'
 ),
 closed AS (
-    SELECT d.id, d.status, coalesce(d.amount, 0)::float8 AS amount,
-           coalesce((SELECT max(s.position) FROM stages s
-                     WHERE s.key = d.stage
-                        OR s.key IN (SELECT h.stage FROM deal_stage_history h WHERE h.deal_id = d.id)), 0) AS reach
+    SELECT d.id, d.status, coalesce(d.amount, 0)::float8 AS amount, coalesce(max(s.position), 0) AS reach
     FROM deals d
+    JOIN (SELECT id AS deal_id, stage FROM deals WHERE org_id = $1 AND status IN ('won', 'lost')
+          UNION ALL
+          SELECT deal_id, stage FROM deal_stage_history WHERE org_id = $1) seen ON seen.deal_id = d.id
+    LEFT JOIN stages s ON s.key = seen.stage
     WHERE d.org_id = $1 AND d.status IN ('won', 'lost')
+    GROUP BY d.id, d.status, d.amount
 ),
 totals AS (
     SELECT s.position AS k, count(*) FILTER (WHERE c.status = 'won') AS won, count(*) AS closed
