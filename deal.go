@@ -390,3 +390,22 @@ var currencies = func() map[string]bool {
 }()
 
 func validCurrency(c string) bool { return currencies[c] }
+
+// MarshalJSON writes a deal without an owner (or whose owner is not a
+// user) with null owner_id and owner_email, as clients expect of an
+// absent id, rather than empty strings.
+func (d Deal) MarshalJSON() ([]byte, error) {
+	type plain Deal
+	return json.Marshal(struct {
+		plain
+		OwnerID    *string `json:"owner_id"`
+		OwnerEmail *string `json:"owner_email"`
+	}{plain(d), emptyNil(d.OwnerID), emptyNil(d.OwnerEmail)})
+}
+
+func emptyNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

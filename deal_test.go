@@ -207,3 +207,18 @@ func TestValidateExternalID(t *testing.T) {
 		}
 	}
 }
+
+func TestDealJSONNullOwner(t *testing.T) {
+	b, err := json.Marshal(stagecraft.Deal{ID: "d", ExternalID: "X", OwnerName: "Moses Frase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"owner_id":null`) || !strings.Contains(string(b), `"owner_email":null`) ||
+		!strings.Contains(string(b), `"owner_name":"Moses Frase"`) || strings.Count(string(b), `"owner_id"`) != 1 {
+		t.Errorf("json = %s", b)
+	}
+	b, _ = json.Marshal(stagecraft.Deal{OwnerID: "u1", OwnerEmail: "a@b.c"})
+	if !strings.Contains(string(b), `"owner_id":"u1"`) || !strings.Contains(string(b), `"owner_email":"a@b.c"`) {
+		t.Errorf("json = %s", b)
+	}
+}
