@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -147,6 +148,26 @@ func (s *Server) handleDealList(c *gin.Context) {
 type dealDetail struct {
 	*stagecraft.Deal
 	StageHistory []stagecraft.DealStageChange `json:"stage_history"`
+}
+
+// MarshalJSON writes the deal's fields and stage_history in one object.
+// It is needed because Deal has its own MarshalJSON, which embedding
+// would otherwise promote, dropping stage_history.
+func (d dealDetail) MarshalJSON() ([]byte, error) {
+	deal, err := json.Marshal(d.Deal)
+	if err != nil {
+		return nil, err
+	}
+	hist := d.StageHistory
+	if hist == nil {
+		hist = []stagecraft.DealStageChange{}
+	}
+	h, err := json.Marshal(hist)
+	if err != nil {
+		return nil, err
+	}
+	out := append(deal[:len(deal)-1], `,"stage_history":`...)
+	return append(append(out, h...), '}'), nil
 }
 
 // handleDealGet handles GET /api/v1/deals/:id: the deal and its stage
