@@ -10,7 +10,7 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen relevance demo migrate clean help
+.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
 
 all: build
 
@@ -89,6 +89,12 @@ bench-events: build
 bench-linkopen: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) build -o bin/stagecraft-bench ./cmd/stagecraft-bench && bin/stagecraft-bench linkopen $(BENCH_FLAGS)
+
+# bench-analytics loads a synthetic organisation (deals, events through the
+# rollup trigger) and times the scorecard and the ingest cost of the rollups.
+bench-analytics:
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench analytics $(BENCH_FLAGS)
 
 # relevance scores the judged query set on each search backend
 # (Meilisearch too when MEILI_URL is set).

@@ -8,6 +8,7 @@
 //	stagecraft-bench relevance   (recall@3 and MRR of the judged query set, per backend)
 //	stagecraft-bench events [-c 32] [-d 10s]
 //	stagecraft-bench linkopen [-n 3000] [-c 8]
+//	stagecraft-bench analytics [-deals 200000] [-events 10000000] [-assets 2000] [-keep] [-queries 30]
 //
 // upload streams a file through POST /api/v1/assets of a real server
 // process, for each storage backend, and compares the throughput with
@@ -45,6 +46,8 @@ func main() {
 		err = benchEvents(os.Args[2:])
 	case "linkopen":
 		err = benchLinkOpen(os.Args[2:])
+	case "analytics":
+		err = benchAnalytics(os.Args[2:])
 	case "noop-server": // the baseline server of "events", run as a child
 		err = noopServer(os.Args[2])
 	default:

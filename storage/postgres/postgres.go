@@ -57,6 +57,11 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config, log *slog.Logger) (*DB
 	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "60000"
 	}
+	// JIT compiles large plans (the analytics queries) for 1.5–2 s and
+	// pays that back only on analytical scans far larger than ours.
+	if _, ok := cfg.ConnConfig.RuntimeParams["jit"]; !ok {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database pool: %w", err)

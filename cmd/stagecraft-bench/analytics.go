@@ -1,0 +1,597 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/storage/postgres"
+)
+
+// benchAnalytics loads a synthetic organisation (deals with their stage
+// history, collateral, usage events through the rollup trigger) into its
+// own schema, then times the scorecard and the asset detail, and the cost
+// of keeping the rollups current on ingest: RecordEvents with the rollup
+// trigger enabled against the same writer with it disabled.
+func benchAnalytics(args []string) error {
+	fs := flag.NewFlagSet("analytics", flag.ContinueOnError)
+	p := analyticsPlan{}
+	fs.IntVar(&p.deals, "deals", 200000, "deals")
+	fs.Int64Var(&p.events, "events", 10000000, "usage events")
+	fs.IntVar(&p.assets, "assets", 2000, "assets")
+	fs.Int64Var(&p.chunk, "chunk", 500000, "events per INSERT … SELECT while loading")
+	keep := fs.Bool("keep", false, "keep the schema (reruns of the same size reuse it)")
+	queries := fs.Int("queries", 30, "runs of each query kind")
+	ingestD := fs.Duration("ingest", 5*time.Second, "duration of one ingest measurement")
+	rounds := fs.Int("rounds", 2, "ingest measurements per mode, alternating")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, reused, cleanup, err := analyticsDB(ctx, p, *keep)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	var org string
+	var steps []loadStep
+	if reused {
+		var raw []byte
+		if err := db.Pool.QueryRow(ctx, `SELECT org_id, steps FROM bench_load`).Scan(&org, &raw); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, &steps); err != nil {
+			return err
+		}
+		fmt.Fprintln(os.Stderr, "analytics: reusing the kept load")
+	} else if org, steps, err = p.load(ctx, db); err != nil {
+		return err
+	}
+
+	fmt.Printf("\nAnalytics at %d deals, %d usage events, %d assets (%s, %d CPUs)\n\n",
+		p.deals, p.events, p.assets, time.Now().UTC().Format("2006-01-02"), numCPU())
+	fmt.Println("| load step | rows | seconds | rows/s |")
+	fmt.Println("|---|---|---|---|")
+	for _, s := range steps {
+		if s.Rows == 0 {
+			fmt.Printf("| %s | — | %.1f | — |\n", s.Name, s.Seconds)
+			continue
+		}
+		fmt.Printf("| %s | %d | %.1f | %.0f |\n", s.Name, s.Rows, s.Seconds, float64(s.Rows)/max(s.Seconds, 0.001))
+	}
+	if reused {
+		fmt.Println("\n(The load of an earlier run, kept with -keep.)")
+	}
+	if err := printTables(ctx, db); err != nil {
+		return err
+	}
+	if err := benchScorecard(ctx, db, org, *queries); err != nil {
+		return err
+	}
+	return benchIngest(ctx, db, org, p.assets, *ingestD, *rounds, *keep)
+}
+
+// analyticsPlan is the size of the synthetic organisation.
+type analyticsPlan struct {
+	deals, assets int
+	events, chunk int64
+}
+
+// loadStep is one timed step of the load, kept with a kept schema so that
+// reruns can report it.
+type loadStep struct {
+	Name    string  `json:"name"`
+	Rows    int64   `json:"rows"`
+	Seconds float64 `json:"seconds"`
+}
+
+// benchReps is how many reps own deals and record events.
+const benchReps = 50
+
+// seqID is SQL for a UUID made of a prefix per kind of row and the row's
+// number n, so that the generator can refer to rows it inserted without
+// looking them up.
+func seqID(prefix, n string) string {
+	return fmt.Sprintf("('%s-0000-4000-8000-' || lpad(to_hex(%s), 12, '0'))::uuid", prefix, n)
+}
+
+func assetID(n int) string    { return fmt.Sprintf("b0000000-0000-4000-8000-%012x", n) }
+func ingestDeal(n int) string { return fmt.Sprintf("d1000000-0000-4000-8000-%012x", n) }
+
+const ingestUser = "a1000000-0000-4000-8000-000000000001"
+
+// analyticsDB opens the benchmark's schema: a fresh one, or with keep the
+// schema named after the size, reused when a previous load completed.
+func analyticsDB(ctx context.Context, p analyticsPlan, keep bool) (*postgres.DB, bool, func(), error) {
+	if !keep {
+		db, cleanup, err := benchDB(ctx, "bench_analytics")
+		return db, false, cleanup, err
+	}
+	url, err := benchURL()
+	if err != nil {
+		return nil, false, nil, err
+	}
+	schema := fmt.Sprintf("bench_analytics_%d_%d_%d", p.deals, p.events, p.assets)
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	defer admin.Close(ctx)
+	var complete bool
+	_ = admin.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, schema+".bench_load").Scan(&complete)
+	if !complete { // absent, or a load that did not finish
+		if _, err := admin.Exec(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE; CREATE SCHEMA `+schema); err != nil {
+			return nil, false, nil, err
+		}
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema + ",public"
+	db, err := postgres.OpenConfig(ctx, cfg, nil)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, false, nil, err
+	}
+	return db, complete, db.Close, nil
+}
+
+// load generates the organisation in SQL, one step at a time, on one
+// connection without a statement timeout.
+func (p analyticsPlan) load(ctx context.Context, db *postgres.DB) (string, []loadStep, error) {
+	tax := stagecraft.DefaultTaxonomy()
+	keys := func(ts []stagecraft.Term) []string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Key)
+		}
+		return out
+	}
+	stages, personas, industries := keys(tax.Stages), keys(tax.Personas), keys(tax.Industries)
+	o, admin, err := db.CreateOrganisation(ctx, "Bench analytics", stagecraft.NewUser{Email: "admin@bench.example", Role: stagecraft.RoleAdmin}, "x")
+	if err != nil {
+		return "", nil, err
+	}
+	org := o.ID
+	conn, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SET statement_timeout = 0`); err != nil {
+		return "", nil, err
+	}
+	defer conn.Exec(context.Background(), `RESET statement_timeout`) //nolint:errcheck
+	var steps []loadStep
+	step := func(name string, fn func() (int64, error)) error {
+		start := time.Now()
+		n, err := fn()
+		if err != nil {
+			return fmt.Errorf("load %s: %w", name, err)
+		}
+		s := loadStep{Name: name, Rows: n, Seconds: time.Since(start).Seconds()}
+		steps = append(steps, s)
+		fmt.Fprintf(os.Stderr, "analytics load: %s: %d rows in %.1f s\n", name, n, s.Seconds)
+		return nil
+	}
+	exec := func(sql string, args ...any) (int64, error) {
+		tag, err := conn.Exec(ctx, sql, args...)
+		return tag.RowsAffected(), err
+	}
+	err = step("users (reps)", func() (int64, error) {
+		return exec(`INSERT INTO users (id, org_id, email, name, role, password_hash)
+			SELECT `+seqID("a0000000", "g")+`, $1, 'rep' || g || '@bench.example', 'Rep ' || g, 'rep', 'x'
+			FROM generate_series(1, $2::int) g`, org, benchReps)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	err = step("assets + asset_versions", func() (int64, error) {
+		var n int64
+		// One transaction: current_version_id is checked at commit.
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			tag, err := tx.Exec(ctx, `INSERT INTO assets (id, org_id, title, type, status, stages, personas,
+				    owner_id, current_version_id, index_status, created_at, updated_at)
+				SELECT `+seqID("b0000000", "g")+`, $1,
+				       (ARRAY['Battlecard', 'Case study', 'ROI calculator', 'Pricing sheet', 'Security whitepaper',
+				              'Demo deck', 'One-pager'])[1 + g % 7] || ' ' || g,
+				       'pdf', CASE g % 20 WHEN 0 THEN 'archived' WHEN 10 THEN 'draft' ELSE 'published' END,
+				       ARRAY[($3::text[])[1 + g % 5]], ARRAY[($4::text[])[1 + g % 6]], $5,
+				       `+seqID("c0000000", "g")+`, 'indexed', now() - g * interval '3 hours', now()
+				FROM generate_series(1, $2::int) g`, org, p.assets, stages, personas, admin.ID)
+			if err != nil {
+				return err
+			}
+			n = tag.RowsAffected()
+			_, err = tx.Exec(ctx, `INSERT INTO asset_versions (id, org_id, asset_id, number, filename, content_type,
+				    size, sha256, blob_key, uploaded_by)
+				SELECT `+seqID("c0000000", "g")+`, $1, `+seqID("b0000000", "g")+`, 1, 'asset-' || g || '.pdf',
+				       'application/pdf', 100000 + g, md5(g::text), 'bench/' || $1::uuid || '/' || g, $3
+				FROM generate_series(1, $2::int) g`, org, p.assets, admin.ID)
+			return err
+		})
+		return n, err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	// The plan of every deal: outcome, the furthest stage reached, when it
+	// started, how long each stage took, and the assets its reps use (a
+	// few, the popular ones more often). Closed: 60%, won 27% of those;
+	// open deals mostly early in the funnel, won deals mostly at the last
+	// stage.
+	err = step("deals", func() (int64, error) {
+		if _, err := exec(`CREATE UNLOGGED TABLE bench_deal_plan (n int PRIMARY KEY, status text, reach int,
+			created timestamptz, dur float8, closed_at timestamptz, kit int[], owner int)`); err != nil {
+			return 0, err
+		}
+		_, err := exec(`INSERT INTO bench_deal_plan
+			WITH r AS MATERIALIZED (
+			    SELECT g AS n, random() AS rc, random() AS rw, random() AS rr, random() AS rt, random() AS rd, random() AS rk
+			    FROM generate_series(1, $1::int) g
+			), q AS MATERIALIZED (
+			    SELECT n, rt, rk, rr, 86400 * (3 + rd * 25) AS dur,
+			           CASE WHEN rc >= 0.6 THEN 'open' WHEN rw < 0.27 THEN 'won' ELSE 'lost' END AS status
+			    FROM r
+			), s AS MATERIALIZED (
+			    SELECT q.*, CASE WHEN status = 'won' THEN CASE WHEN rr < 0.85 THEN 5 ELSE 4 END
+			                     WHEN status = 'lost' THEN 1 + width_bucket(rr, ARRAY[0.30, 0.55, 0.75, 0.90]::float8[])
+			                     ELSE 1 + width_bucket(rr, ARRAY[0.35, 0.60, 0.80, 0.92]::float8[]) END AS reach
+			    FROM q
+			)
+			SELECT n, status, reach,
+			       CASE WHEN status = 'open' THEN now() - ((reach - 1) + rt) * dur * interval '1 second'
+			            ELSE now() - interval '1 day' - rt * interval '700 days' - reach * dur * interval '1 second' END,
+			       dur,
+			       CASE WHEN status <> 'open' THEN now() - interval '1 day' - rt * interval '700 days' END,
+			       (SELECT array_agg(1 + floor($2::int * power(random(), 2))::int) FROM generate_series(1, 3 + floor(rk * 10)::int)),
+			       1 + n % $3::int
+			FROM s`, p.deals, p.assets, benchReps)
+		if err != nil {
+			return 0, err
+		}
+		return exec(`INSERT INTO deals (id, org_id, external_id, name, account, amount, stage, status, owner_id,
+			    personas, industry, closed_at, created_at, updated_at)
+			SELECT `+seqID("d0000000", "n")+`, $1, 'CRM-' || n, 'Deal ' || n, 'Account ' || (1 + n % 40000),
+			       round((5000 + random() * 195000)::numeric, 2), ($2::text[])[reach], status, `+seqID("a0000000", "owner")+`,
+			       ARRAY[($3::text[])[1 + n % 6]] || CASE WHEN n % 3 = 0 THEN ARRAY[($3::text[])[1 + (n % 6 + 1 + (n / 6) % 5) % 6]]
+			                                             ELSE '{}'::text[] END,
+			       ($4::text[])[1 + n % cardinality($4::text[])], closed_at, created, coalesce(closed_at, now())
+			FROM bench_deal_plan`, org, stages, personas, industries)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	err = step("deal_stage_history", func() (int64, error) {
+		return exec(`INSERT INTO deal_stage_history (org_id, deal_id, stage, status, seen_at)
+			SELECT $1::uuid, `+seqID("d0000000", "p.n")+`, ($2::text[])[s], 'open', p.created + (s - 1) * p.dur * interval '1 second'
+			FROM bench_deal_plan p CROSS JOIN LATERAL generate_series(1, p.reach) s
+			UNION ALL
+			SELECT $1::uuid, `+seqID("d0000000", "n")+`, ($2::text[])[reach], status, closed_at
+			FROM bench_deal_plan WHERE status <> 'open'`, org, stages)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	// The generated references are valid by construction, so their
+	// foreign-key checks are skipped where the role may (as pg_restore
+	// --disable-triggers does); the rollup trigger is set to fire anyway.
+	fk := "foreign keys checked"
+	if _, err := conn.Exec(ctx, `SET session_replication_role = replica`); err == nil {
+		if _, err := exec(`ALTER TABLE usage_events ENABLE ALWAYS TRIGGER usage_events_rollup`); err != nil {
+			return "", nil, err
+		}
+		fk = "foreign-key checks skipped"
+		defer conn.Exec(context.Background(), `RESET session_replication_role; ALTER TABLE usage_events ENABLE TRIGGER usage_events_rollup`) //nolint:errcheck
+	}
+	err = step(fmt.Sprintf("usage_events (chunks of %d, rollup trigger on, %s)", p.chunk, fk), func() (int64, error) {
+		return p.loadEvents(ctx, conn, org, stages)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	err = step("VACUUM ANALYZE", func() (int64, error) {
+		if _, err := exec(`DROP TABLE bench_deal_plan`); err != nil {
+			return 0, err
+		}
+		_, err := exec(`VACUUM ANALYZE`)
+		return 0, err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	// The marker of a complete load, and what it took.
+	raw, _ := json.Marshal(steps)
+	if _, err := exec(`CREATE TABLE bench_load AS SELECT $1::uuid AS org_id, $2::jsonb AS steps, now() AS loaded_at`, org, raw); err != nil {
+		return "", nil, err
+	}
+	return org, steps, nil
+}
+
+// loadEvents inserts the events chunk by chunk. 80% carry a deal, at one
+// of the stages it reached (8% of a closed deal's after its close); the
+// rest are uses outside deals. 5% are link opens, 30% of those by bots.
+func (p analyticsPlan) loadEvents(ctx context.Context, conn *pgxpool.Conn, org string, stages []string) (int64, error) {
+	start := time.Now()
+	var total int64
+	next := p.events / 10
+	for off := int64(0); off < p.events; off += p.chunk {
+		tag, err := conn.Exec(ctx, `INSERT INTO usage_events (id, org_id, type, asset_id, version_id, deal_id, user_id,
+			    stage_at_event, occurred_at, recorded_at, bot)
+			WITH r AS MATERIALIZED (
+			    SELECT g, random() AS rt, random() AS ra, random() AS rs, random() AS rd, random() AS rp, random() AS ru,
+			           random() AS rb, CASE WHEN random() < 0.8 THEN 1 + floor(random() * $3::int)::int END AS n
+			    FROM generate_series($1::bigint, $2::bigint) g
+			), e AS MATERIALIZED (
+			    SELECT r.g, r.n, r.rd, r.rb, p.reach, p.created, p.dur, p.closed_at,
+			           CASE WHEN rt < 0.05 THEN 'link_open' WHEN rt < 0.55 THEN 'view' WHEN rt < 0.70 THEN 'download'
+			                WHEN rt < 0.80 THEN 'share' WHEN rt < 0.90 THEN 'present' WHEN rt < 0.95 THEN 'copy_link'
+			                ELSE 'attach' END AS type,
+			           CASE WHEN p.n IS NULL THEN 1 + floor($4::int * power(ra, 2))::int
+			                ELSE p.kit[1 + floor(ra * cardinality(p.kit))::int] END AS asset,
+			           CASE WHEN p.n IS NOT NULL AND ru < 0.8 THEN p.owner ELSE 1 + floor(ru * $5::int)::int END AS usr,
+			           p.closed_at IS NOT NULL AND rp < 0.08 AS after_close,
+			           1 + floor(rs * p.reach)::int AS s
+			    FROM r LEFT JOIN bench_deal_plan p ON p.n = r.n
+			), t AS (
+			    SELECT e.*, CASE
+			        WHEN n IS NULL THEN now() - rd * interval '730 days'
+			        WHEN after_close THEN least(closed_at + rd * interval '60 days', now())
+			        WHEN closed_at IS NULL AND s = reach THEN created + (s - 1) * dur * interval '1 second'
+			             + rd * (now() - (created + (s - 1) * dur * interval '1 second'))
+			        ELSE created + ((s - 1) + rd) * dur * interval '1 second' END AS at
+			    FROM e
+			)
+			SELECT `+seqID("e0000000", "g")+`, $6, type, `+seqID("b0000000", "asset")+`, `+seqID("c0000000", "asset")+`,
+			       CASE WHEN n IS NOT NULL THEN `+seqID("d0000000", "n")+` END,
+			       CASE WHEN type <> 'link_open' THEN `+seqID("a0000000", "usr")+` END,
+			       CASE WHEN n IS NULL THEN NULL WHEN after_close THEN ($7::text[])[reach] ELSE ($7::text[])[s] END,
+			       at, at, (type = 'link_open' AND rb < 0.3) OR rb < 0.005
+			FROM t`, off+1, min(off+p.chunk, p.events), p.deals, p.assets, benchReps, org, stages)
+		if err != nil {
+			return total, err
+		}
+		total += tag.RowsAffected()
+		if total >= next || total == p.events {
+			fmt.Fprintf(os.Stderr, "analytics load: usage_events %d/%d (%.0f%%), %.0f s, %.0f events/s\n",
+				total, p.events, 100*float64(total)/float64(p.events), time.Since(start).Seconds(),
+				float64(total)/time.Since(start).Seconds())
+			next += p.events / 10
+		}
+	}
+	return total, nil
+}
+
+// printTables reports the size of what the scorecard reads.
+func printTables(ctx context.Context, db *postgres.DB) error {
+	fmt.Println()
+	fmt.Println("| table | rows | MB (with indexes) |")
+	fmt.Println("|---|---|---|")
+	for _, t := range []string{"deals", "deal_stage_history", "usage_events", "asset_deal_uses", "asset_daily_uses", "asset_users"} {
+		var n, size int64
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*), pg_total_relation_size('`+t+`') FROM `+t).Scan(&n, &size); err != nil {
+			return err
+		}
+		fmt.Printf("| %s | %d | %.0f |\n", t, n, float64(size)/(1<<20))
+	}
+	var closed, won int64
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status <> 'open'), count(*) FILTER (WHERE status = 'won') FROM deals`).Scan(&closed, &won); err != nil {
+		return err
+	}
+	fmt.Printf("\nClosed deals: %d, won: %d (%.1f%%).\n", closed, won, 100*float64(won)/float64(max(closed, 1)))
+	return nil
+}
+
+// benchScorecard times each kind of analytics query, interleaved so that
+// noise on the machine falls on all of them alike.
+func benchScorecard(ctx context.Context, db *postgres.DB, org string, n int) error {
+	rows, err := db.Pool.Query(ctx, `SELECT id FROM assets WHERE org_id = $1 AND status <> 'archived' ORDER BY id`, org)
+	if err != nil {
+		return err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	tax := stagecraft.DefaultTaxonomy()
+	rng := rand.New(rand.NewPCG(11, 11))
+	now := time.Now()
+	type kind struct {
+		name string
+		run  func(i int) (int, error)
+	}
+	scorecard := func(f stagecraft.AnalyticsFilter) (int, error) {
+		f.OrgID = org
+		_, s, err := db.Scorecard(ctx, f)
+		return len(s), err
+	}
+	kinds := []kind{
+		{"Scorecard, no filter", func(int) (int, error) { return scorecard(stagecraft.AnalyticsFilter{}) }},
+		{"Scorecard, stage (each in turn)", func(i int) (int, error) {
+			return scorecard(stagecraft.AnalyticsFilter{Stage: tax.Stages[i%len(tax.Stages)].Key})
+		}},
+		{"Scorecard, persona (each in turn)", func(i int) (int, error) {
+			return scorecard(stagecraft.AnalyticsFilter{Persona: tax.Personas[i%len(tax.Personas)].Key})
+		}},
+		{"Scorecard, 90-day window in the last 2 years", func(int) (int, error) {
+			from := now.Add(-time.Duration(90+rng.IntN(640)) * 24 * time.Hour)
+			to := from.Add(90 * 24 * time.Hour)
+			return scorecard(stagecraft.AnalyticsFilter{From: &from, To: &to})
+		}},
+		{"AssetDetail, random asset", func(int) (int, error) {
+			d, err := db.AssetDetail(ctx, stagecraft.AnalyticsFilter{OrgID: org}, ids[rng.IntN(len(ids))])
+			if err != nil {
+				return 0, err
+			}
+			return len(d.ByStage) + len(d.ByPersona) + len(d.ByUser) + len(d.Series), nil
+		}},
+	}
+	lat := make([][]time.Duration, len(kinds))
+	nrows := make([]int, len(kinds))
+	for i := -1; i < n; i++ { // i = -1 warms the cache
+		for k, q := range kinds {
+			start := time.Now()
+			r, err := q.run(max(i, 0))
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.name, err)
+			}
+			if i >= 0 {
+				lat[k] = append(lat[k], time.Since(start))
+				nrows[k] += r
+			}
+		}
+		if i >= 0 && ((i+1)%10 == 0 || i+1 == n) {
+			fmt.Fprintf(os.Stderr, "analytics queries: %d/%d rounds\n", i+1, n)
+		}
+	}
+	fmt.Printf("\nQueries, %d runs each, interleaved, after VACUUM ANALYZE:\n\n", n)
+	fmt.Println("| query | runs | p50 ms | p95 ms | max ms | rows (mean) |")
+	fmt.Println("|---|---|---|---|---|---|")
+	for k, q := range kinds {
+		fmt.Printf("| %s | %d | %.0f | %.0f | %.0f | %.0f |\n", q.name, len(lat[k]),
+			ms(pct(lat[k], 50)), ms(pct(lat[k], 95)), ms(pct(lat[k], 100)), float64(nrows[k])/float64(max(len(lat[k]), 1)))
+	}
+	return nil
+}
+
+// benchIngest measures events/s through RecordEvents with the rollup
+// trigger enabled and disabled, alternating. The events go to deals and a
+// user made for the purpose, on a day of their own (2001-01-01), so that
+// with keep they and their rollups can be removed exactly.
+func benchIngest(ctx context.Context, db *postgres.DB, org string, assets int, d time.Duration, rounds int, keep bool) error {
+	const deals, workers, batch = 2000, 8, 100
+	day := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := cleanIngest(ctx, db, org); err != nil { // after a run that did not finish
+		return err
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO users (id, org_id, email, role, password_hash)
+		VALUES ($1, $2, 'ingest@bench.example', 'rep', 'x')`, ingestUser, org); err != nil {
+		return err
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO deals (id, org_id, external_id, stage, status, owner_id, personas)
+		SELECT `+seqID("d1000000", "g")+`, $1, 'ingest-' || g, ($2::text[])[1 + g % 5], 'open', $3, ARRAY['champion']
+		FROM generate_series(1, $4::int) g`, org, stagesList, ingestUser, deals); err != nil {
+		return err
+	}
+	// Each deal's reps use a few assets, the popular ones more often.
+	kit := func(deal, slot int) string {
+		r := rand.New(rand.NewPCG(uint64(deal), uint64(slot)))
+		return assetID(1 + int(float64(assets)*r.Float64()*r.Float64()))
+	}
+	types := []stagecraft.EventType{stagecraft.EventView, stagecraft.EventView, stagecraft.EventDownload,
+		stagecraft.EventShare, stagecraft.EventPresent, stagecraft.EventAttach}
+	measure := func() (float64, error) {
+		var stored atomic.Int64
+		deadline := time.Now().Add(d)
+		start := time.Now()
+		g, ctx := errgroup.WithContext(ctx)
+		for w := range workers {
+			g.Go(func() error {
+				rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+				for time.Now().Before(deadline) {
+					evs := make([]*stagecraft.Event, batch)
+					for i := range evs {
+						e := &stagecraft.Event{ID: uuid.NewString(), OrgID: org, Type: types[rng.IntN(len(types))], UserID: ingestUser,
+							OccurredAt: day.Add(time.Duration(rng.IntN(86400)) * time.Second)}
+						if rng.IntN(10) < 8 {
+							deal := 1 + rng.IntN(deals)
+							e.DealID = ingestDeal(deal)
+							e.AssetID = kit(deal, rng.IntN(6))
+						} else {
+							e.AssetID = assetID(1 + int(float64(assets)*rng.Float64()*rng.Float64()))
+						}
+						evs[i] = e
+					}
+					out, err := db.RecordEvents(ctx, evs)
+					if err != nil {
+						return err
+					}
+					for _, o := range out {
+						if o == stagecraft.EventAccepted {
+							stored.Add(1)
+						}
+					}
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return 0, err
+		}
+		return float64(stored.Load()) / time.Since(start).Seconds(), nil
+	}
+	setTrigger := func(on bool) error {
+		verb := "DISABLE"
+		if on {
+			verb = "ENABLE"
+		}
+		_, err := db.Pool.Exec(context.Background(), `ALTER TABLE usage_events `+verb+` TRIGGER usage_events_rollup`)
+		return err
+	}
+	defer setTrigger(true) //nolint:errcheck
+	var with, without []float64
+	for r := range rounds {
+		for _, on := range []bool{true, false} {
+			if err := setTrigger(on); err != nil {
+				return err
+			}
+			eps, err := measure()
+			if err != nil {
+				return fmt.Errorf("ingest: %w", err)
+			}
+			if on {
+				with = append(with, eps)
+			} else {
+				without = append(without, eps)
+			}
+			fmt.Fprintf(os.Stderr, "analytics ingest round %d/%d, rollup trigger on=%v: %.0f events/s\n", r+1, rounds, on, eps)
+		}
+	}
+	if err := setTrigger(true); err != nil {
+		return err
+	}
+	base := median(without)
+	fmt.Printf("\nIngest through RecordEvents (group commit), %d goroutines × batches of %d, %d × %s per mode, alternating:\n\n",
+		workers, batch, rounds, d)
+	fmt.Println("| path | events/s (median) | runs | ratio to baseline |")
+	fmt.Println("|---|---|---|---|")
+	fmt.Printf("| rollup trigger disabled (baseline) | %.0f | %s | 1.00 |\n", base, fmtRuns(without))
+	fmt.Printf("| rollup trigger enabled (as shipped) | %.0f | %s | %.2f |\n", median(with), fmtRuns(with), median(with)/base)
+	if keep {
+		return cleanIngest(ctx, db, org)
+	}
+	return nil
+}
+
+// cleanIngest removes what benchIngest wrote, rollups included.
+func cleanIngest(ctx context.Context, db *postgres.DB, org string) error {
+	for _, q := range []string{
+		`DELETE FROM usage_events WHERE org_id = $1 AND occurred_at < '2002-01-01'`,
+		`DELETE FROM asset_daily_uses WHERE org_id = $1 AND day < '2002-01-01'`,
+		`DELETE FROM asset_users WHERE org_id = $1 AND user_id = '` + ingestUser + `'`,
+		`DELETE FROM deals WHERE org_id = $1 AND external_id LIKE 'ingest-%'`,
+		`DELETE FROM users WHERE org_id = $1 AND id = '` + ingestUser + `'`,
+	} {
+		if _, err := db.Pool.Exec(ctx, q, org); err != nil {
+			return fmt.Errorf("clean up ingest: %w", err)
+		}
+	}
+	// What the scorecard reads; usage_events is left to the next vacuum.
+	_, err := db.Pool.Exec(ctx, `VACUUM ANALYZE asset_deal_uses, asset_daily_uses, asset_users, deals`)
+	return err
+}
