@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -52,7 +51,7 @@ func benchEvents(args []string) error {
 		return err
 	}
 	defer srv.stop()
-	asset, err := uploadSmall(srv)
+	asset, err := postFile(srv, "deck.txt", []byte("a deck"))
 	if err != nil {
 		return err
 	}
@@ -224,25 +223,4 @@ func waitURL(url string) error {
 		time.Sleep(25 * time.Millisecond)
 	}
 	return fmt.Errorf("%s did not answer", url)
-}
-
-func uploadSmall(s *server) (string, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	w, _ := mw.CreateFormFile("file", "deck.txt")
-	_, _ = io.WriteString(w, "a deck")
-	_ = mw.Close()
-	req, _ := http.NewRequest("POST", s.base+"/api/v1/assets", &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var a struct{ ID string }
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.ID == "" {
-		return "", fmt.Errorf("upload: %s", resp.Status)
-	}
-	return a.ID, nil
 }

@@ -210,7 +210,7 @@ func benchSearchable(args []string) error {
 		pages[9] = append(pages[9], "Reference code "+word+".")
 		pdf := pdfgen.Document{Title: "Proposal " + word, Pages: pages}.Bytes()
 		start := time.Now()
-		if err := postFile(srv, "proposal.pdf", pdf); err != nil {
+		if _, err := postFile(srv, "proposal.pdf", pdf); err != nil {
 			return err
 		}
 		upload = append(upload, time.Since(start))
@@ -238,7 +238,8 @@ func benchSearchable(args []string) error {
 	return nil
 }
 
-func postFile(s *server, name string, body []byte) error {
+// postFile uploads body as a new asset and returns its id.
+func postFile(s *server, name string, body []byte) (string, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	w, _ := mw.CreateFormFile("file", name)
@@ -249,14 +250,18 @@ func postFile(s *server, name string, body []byte) error {
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("upload: %s: %s", resp.Status, b)
+		return "", fmt.Errorf("upload: %s: %s", resp.Status, b)
 	}
-	return nil
+	var a struct{ ID string }
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.ID == "" {
+		return "", fmt.Errorf("upload: no asset id in the answer (%v)", err)
+	}
+	return a.ID, nil
 }
 
 func searchFinds(s *server, word string) (bool, error) {

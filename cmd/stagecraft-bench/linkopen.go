@@ -50,10 +50,7 @@ func benchLinkOpen(args []string) error {
 	}
 	defer srv.stop()
 	pdf := pdfgen.Document{Title: "Proposal", Pages: [][]string{{"Page one"}, {"Page two"}}}.Bytes()
-	if err := postFile(srv, "proposal.pdf", pdf); err != nil {
-		return err
-	}
-	assetID, err := firstAsset(srv)
+	assetID, err := postFile(srv, "proposal.pdf", pdf)
 	if err != nil {
 		return err
 	}
@@ -118,19 +115,4 @@ func benchLinkOpen(args []string) error {
 	fmt.Printf("| gin no-op GET → 204 (baseline) | %.2f | %.2f | %.2f | %d |\n", ms(pct(base, 50)), ms(pct(base, 95)), ms(pct(base, 99)), berr)
 	fmt.Printf("| GET /l/{token} (page + link_open committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(opens, 50)), ms(pct(opens, 95)), ms(pct(opens, 99)), oerr)
 	return nil
-}
-
-func firstAsset(s *server) (string, error) {
-	req, _ := http.NewRequest("GET", s.base+"/api/v1/assets?limit=1", nil)
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var out struct{ Items []struct{ ID string } }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Items) == 0 {
-		return "", fmt.Errorf("list assets: %s", resp.Status)
-	}
-	return out.Items[0].ID, nil
 }
