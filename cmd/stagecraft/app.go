@@ -197,3 +197,37 @@ func (a *App) sweepLoop(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// analyticsLoop keeps the analytics rollups current in the background, so
+// that reads rarely have changes to fold in first. A large backlog (after
+// an import or an upgrade) is worked through chunk by chunk, and logged
+// when done.
+func (a *App) analyticsLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		backlog, err := a.DB.AnalyticsBacklog(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.Log.Warn("analytics backlog", slog.Any("error", err))
+		}
+		for org, marks := range backlog {
+			start := time.Now()
+			n, err := a.DB.RefreshAnalytics(ctx, org)
+			if err == nil {
+				err = a.DB.PruneAnalytics(ctx, org)
+			}
+			switch {
+			case err != nil && ctx.Err() == nil:
+				a.Log.Warn("refresh analytics", slog.String("org_id", org), slog.Any("error", err))
+			case marks >= 10000:
+				a.Log.Info("analytics caught up", slog.String("org_id", org), slog.Int("changes", n),
+					slog.Duration("took", time.Since(start)))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -138,6 +138,7 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, withAPI bool) e
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { app.sweepLoop(ctx, 10*time.Minute); return nil })
+	g.Go(func() error { app.analyticsLoop(ctx, 5*time.Second); return nil })
 	app.runIndexers(ctx, g, cfg.IndexWorkers)
 	if withAPI {
 		h, err := app.API.Handler()

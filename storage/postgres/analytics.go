@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,104 +13,169 @@ import (
 
 var _ stagecraft.AnalyticsService = (*DB)(nil)
 
-// influenceCTEs defines, for the organisation $1 and the filters $2 (from),
-// $3 (to), $4 (stage at first use), $5 (persona):
+// influenceSQL returns the CTEs that compute, for the organisation $1, the
+// influence numbers of every asset (or of assetID alone):
 //
 //	stages    the funnel: stage key → position
-//	closed    closed deals with the furthest stage each reached
 //	totals    per stage position k: closed deals that reached k or later
-//	infl_all  every (asset, deal) where the asset was used before the close
-//	infl      the same, narrowed by the filters
 //	ia        per asset and k: its influenced closed deals that reached k
-//	per_asset counts, revenue and the stage-matched baseline per asset
+//	infl      the influenced deals the filter keeps
+//	cells     infl counted by asset, position of the stage at first use
+//	          (k0; 1 when unknown) and outcome
+//	per_cell  each cell with its stage-matched baseline
+//	per_asset counts, revenue and the mean baseline per asset
 //
 // The baseline of one influenced closed deal whose first use was at stage
-// k is the win rate of closed deals that reached k or later, less those the
-// asset influenced at any time (totals − ia); the asset's baseline is the
-// mean over its influenced closed deals (weight 1 each), skipping deals
-// whose comparison group is empty. See docs/analytics.md.
-const influenceCTEs = `
+// k0 is the win rate of closed deals that reached k0 or later, less those
+// the asset influenced at any time (totals − ia); the asset's baseline is
+// the mean over its influenced closed deals (weight 1 each, so a cell
+// weighs its deal count), skipping deals whose comparison group is empty.
+// See docs/analytics.md.
+//
+// Without a time window, and for the whole organisation, infl reads the
+// rollup asset_outcomes (a few rows per asset); otherwise the per-deal rows
+// of asset_deal_outcomes, through their (org, first use) or primary-key
+// index.
+func influenceSQL(q *queryArgs, f stagecraft.AnalyticsFilter, assetID string) string {
+	arg := q.add
+	iaWhere := []string{"o.org_id = $1", "o.persona = ''", "o.status <> 'open'"}
+	var infl string
+	if f.From == nil && f.To == nil && assetID == "" {
+		where := []string{"org_id = $1", "persona = " + arg(f.Persona), "deals <> 0"}
+		if f.Stage != "" {
+			where = append(where, "first_stage = "+arg(f.Stage))
+		}
+		infl = `SELECT asset_id, first_stage, status, deals AS n, revenue FROM asset_outcomes WHERE ` +
+			strings.Join(where, " AND ")
+	} else {
+		where := []string{"org_id = $1"}
+		if assetID != "" {
+			a := arg(assetID)
+			where = append(where, "asset_id = "+a)
+			iaWhere = append(iaWhere, "o.asset_id = "+a)
+		}
+		if f.From != nil {
+			where = append(where, "first_used_at >= "+arg(*f.From))
+		}
+		if f.To != nil {
+			where = append(where, "first_used_at < "+arg(*f.To))
+		}
+		if f.Stage != "" {
+			where = append(where, "first_stage = "+arg(f.Stage))
+		}
+		if f.Persona != "" {
+			where = append(where, "personas @> ARRAY["+arg(f.Persona)+"::text]")
+		}
+		infl = `SELECT asset_id, first_stage, status, 1 AS n, revenue, personas FROM asset_deal_outcomes WHERE ` +
+			strings.Join(where, " AND ")
+	}
+	return `
 WITH stages AS (
     SELECT key, position FROM taxonomy_terms WHERE org_id = $1 AND facet = 'stages'
 ),
-closed AS (
-    SELECT d.id, d.status, coalesce(d.amount, 0)::float8 AS amount, coalesce(max(s.position), 0) AS reach
-    FROM deals d
-    JOIN (SELECT id AS deal_id, stage FROM deals WHERE org_id = $1 AND status IN ('won', 'lost')
-          UNION ALL
-          SELECT deal_id, stage FROM deal_stage_history WHERE org_id = $1) seen ON seen.deal_id = d.id
-    LEFT JOIN stages s ON s.key = seen.stage
-    WHERE d.org_id = $1 AND d.status IN ('won', 'lost')
-    GROUP BY d.id, d.status, d.amount
-),
 totals AS (
-    SELECT s.position AS k, count(*) FILTER (WHERE c.status = 'won') AS won, count(*) AS closed
-    FROM stages s JOIN closed c ON c.reach >= s.position
+    SELECT s.position AS k, coalesce(sum(o.deals) FILTER (WHERE o.status = 'won'), 0) AS won, sum(o.deals) AS closed
+    FROM stage_outcomes o
+    LEFT JOIN stages r ON r.key = o.reach_stage
+    JOIN stages s ON coalesce(r.position, 0) >= s.position
+    WHERE o.org_id = $1
     GROUP BY s.position
 ),
-infl_all AS (
-    SELECT u.asset_id, u.deal_id, u.first_used_at, u.first_stage, coalesce(st.position, 1) AS k0,
-           c.status, c.amount, c.reach, d.personas
-    FROM asset_deal_uses u
-    JOIN deals d ON d.id = u.deal_id
-    LEFT JOIN closed c ON c.id = u.deal_id
-    LEFT JOIN stages st ON st.key = u.first_stage
-    WHERE u.org_id = $1 AND (d.closed_at IS NULL OR u.first_used_at < d.closed_at)
+ia AS (
+    -- Grouped by furthest stage first, then spread over the stages at or
+    -- below it: a join of a few rows per asset instead of every row.
+    SELECT p.asset_id, s.position AS k, sum(p.won) AS won, sum(p.closed) AS closed
+    FROM (SELECT o.asset_id, coalesce(r.position, 0) AS reach,
+                 coalesce(sum(o.deals) FILTER (WHERE o.status = 'won'), 0) AS won, sum(o.deals) AS closed
+          FROM asset_outcomes o LEFT JOIN stages r ON r.key = o.reach_stage
+          WHERE ` + strings.Join(iaWhere, " AND ") + `
+          GROUP BY o.asset_id, coalesce(r.position, 0)) p
+    JOIN stages s ON p.reach >= s.position
+    GROUP BY p.asset_id, s.position
 ),
 infl AS (
-    SELECT * FROM infl_all
-    WHERE ($2::timestamptz IS NULL OR first_used_at >= $2::timestamptz)
-      AND ($3::timestamptz IS NULL OR first_used_at < $3::timestamptz)
-      AND ($4::text = '' OR first_stage = $4::text)
-      AND ($5::text = '' OR personas @> ARRAY[$5::text])
+    ` + infl + `
 ),
-ia AS (
-    SELECT i.asset_id, s.position AS k, count(*) FILTER (WHERE i.status = 'won') AS won, count(*) AS closed
-    FROM infl_all i JOIN stages s ON i.reach >= s.position
-    WHERE i.status IS NOT NULL
-    GROUP BY i.asset_id, s.position
+cells AS (
+    SELECT i.asset_id, coalesce(st.position, 1) AS k0, i.status, sum(i.n) AS n, sum(i.revenue) AS revenue
+    FROM infl i LEFT JOIN stages st ON st.key = i.first_stage
+    GROUP BY 1, 2, 3
 ),
-per_deal AS (
-    SELECT i.*, (t.won - coalesce(x.won, 0))::float8 / nullif(t.closed - coalesce(x.closed, 0), 0) AS baseline
-    FROM infl i
-    LEFT JOIN totals t ON t.k = i.k0
-    LEFT JOIN ia x ON x.asset_id = i.asset_id AND x.k = i.k0
+per_cell AS (
+    SELECT c.*, CASE WHEN c.status <> 'open'
+                     THEN (t.won - coalesce(x.won, 0))::float8 / nullif(t.closed - coalesce(x.closed, 0), 0) END AS baseline
+    FROM cells c
+    LEFT JOIN totals t ON t.k = c.k0
+    LEFT JOIN ia x ON x.asset_id = c.asset_id AND x.k = c.k0
 ),
 per_asset AS (
-    SELECT asset_id, count(*) AS influenced, count(status) AS closed,
-           count(*) FILTER (WHERE status = 'won') AS won,
-           coalesce(sum(amount) FILTER (WHERE status = 'won'), 0) AS revenue,
-           avg(baseline) FILTER (WHERE status IS NOT NULL) AS baseline
-    FROM per_deal
+    SELECT asset_id, sum(n) AS influenced,
+           coalesce(sum(n) FILTER (WHERE status <> 'open'), 0) AS closed,
+           coalesce(sum(n) FILTER (WHERE status = 'won'), 0) AS won,
+           coalesce(sum(revenue) FILTER (WHERE status = 'won'), 0)::float8 AS revenue,
+           sum(n * baseline) / nullif(sum(n) FILTER (WHERE baseline IS NOT NULL), 0) AS baseline
+    FROM per_cell
     GROUP BY asset_id
 )`
-
-func filterArgs(f stagecraft.AnalyticsFilter) []any {
-	return []any{f.OrgID, f.From, f.To, f.Stage, f.Persona}
 }
 
-// Scorecard returns the organisation's overall win rate and a row per
-// asset that is not archived.
-func (db *DB) Scorecard(ctx context.Context, f stagecraft.AnalyticsFilter) (*stagecraft.OverallScore, []*stagecraft.AssetScore, error) {
-	rows, err := db.Pool.Query(ctx, influenceCTEs+`
-		SELECT a.id, a.title, coalesce(du.uses, 0), coalesce(du.opens, 0), coalesce(au.n, 0), au.last,
-		       coalesce(p.influenced, 0), coalesce(p.closed, 0), coalesce(p.won, 0), coalesce(p.revenue, 0), p.baseline
-		FROM assets a
-		LEFT JOIN per_asset p ON p.asset_id = a.id
+// queryArgs numbers the arguments of a query built from parts; the first
+// is always the organisation.
+type queryArgs struct{ args []any }
+
+func newQueryArgs(orgID string) *queryArgs { return &queryArgs{args: []any{orgID}} }
+
+// add appends v and returns its placeholder.
+func (q *queryArgs) add(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+// scores runs the scorecard for the organisation's assets that are not
+// archived, or for assetID alone.
+func (db *DB) scores(ctx context.Context, f stagecraft.AnalyticsFilter, assetID string) ([]*stagecraft.AssetScore, error) {
+	q := newQueryArgs(f.OrgID)
+	cte := influenceSQL(q, f, assetID)
+	assetWhere := []string{"a.org_id = $1", "a.status <> 'archived'"}
+	if assetID != "" {
+		assetWhere = append(assetWhere, "a.id = "+q.add(assetID))
+	}
+	// All-time usage comes from asset_totals; a window sums the days
+	// and the users' spans that meet it.
+	cols := "coalesce(t.uses, 0), coalesce(t.link_opens, 0), coalesce(t.users, 0), t.last_used_at"
+	usage := `
+		LEFT JOIN asset_totals t ON t.asset_id = a.id`
+	if f.From != nil || f.To != nil {
+		dayWhere := []string{"org_id = $1"}
+		userWhere := []string{"org_id = $1"}
+		if f.From != nil {
+			from := q.add(*f.From)
+			dayWhere = append(dayWhere, "day >= ("+from+"::timestamptz AT TIME ZONE 'UTC')::date")
+			userWhere = append(userWhere, "last_used_at >= "+from)
+		}
+		if f.To != nil {
+			to := q.add(*f.To)
+			dayWhere = append(dayWhere, "day < ("+to+"::timestamptz AT TIME ZONE 'UTC')::date")
+			userWhere = append(userWhere, "first_used_at < "+to)
+		}
+		cols = "coalesce(du.uses, 0), coalesce(du.opens, 0), coalesce(au.n, 0), au.last"
+		usage = `
 		LEFT JOIN (SELECT asset_id, sum(uses) AS uses, sum(link_opens) AS opens FROM asset_daily_uses
-		           WHERE org_id = $1
-		             AND ($2::timestamptz IS NULL OR day >= ($2::timestamptz AT TIME ZONE 'UTC')::date)
-		             AND ($3::timestamptz IS NULL OR day < ($3::timestamptz AT TIME ZONE 'UTC')::date)
+		           WHERE ` + strings.Join(dayWhere, " AND ") + `
 		           GROUP BY asset_id) du ON du.asset_id = a.id
 		LEFT JOIN (SELECT asset_id, count(*) AS n, max(last_used_at) AS last FROM asset_users
-		           WHERE org_id = $1
-		             AND ($2::timestamptz IS NULL OR last_used_at >= $2::timestamptz)
-		             AND ($3::timestamptz IS NULL OR first_used_at < $3::timestamptz)
-		           GROUP BY asset_id) au ON au.asset_id = a.id
-		WHERE a.org_id = $1 AND a.status <> 'archived'
-		ORDER BY a.title, a.id`, filterArgs(f)...)
+		           WHERE ` + strings.Join(userWhere, " AND ") + `
+		           GROUP BY asset_id) au ON au.asset_id = a.id`
+	}
+	rows, err := db.Pool.Query(ctx, cte+`
+		SELECT a.id, a.title, `+cols+`,
+		       coalesce(p.influenced, 0), coalesce(p.closed, 0), coalesce(p.won, 0), coalesce(p.revenue, 0), p.baseline
+		FROM assets a
+		LEFT JOIN per_asset p ON p.asset_id = a.id`+usage+`
+		WHERE `+strings.Join(assetWhere, " AND ")+`
+		ORDER BY a.title, a.id`, q.args...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("scorecard: %w", mapErr(err))
+		return nil, fmt.Errorf("scorecard: %w", mapErr(err))
 	}
 	scores, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*stagecraft.AssetScore, error) {
 		var s stagecraft.AssetScore
@@ -121,7 +187,20 @@ func (db *DB) Scorecard(ctx context.Context, f stagecraft.AnalyticsFilter) (*sta
 		return &s, err
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("scorecard: %w", mapErr(err))
+		return nil, fmt.Errorf("scorecard: %w", mapErr(err))
+	}
+	return scores, nil
+}
+
+// Scorecard returns the organisation's overall win rate and a row per
+// asset that is not archived.
+func (db *DB) Scorecard(ctx context.Context, f stagecraft.AnalyticsFilter) (*stagecraft.OverallScore, []*stagecraft.AssetScore, error) {
+	if err := db.refreshForRead(ctx, f.OrgID); err != nil {
+		return nil, nil, err
+	}
+	scores, err := db.scores(ctx, f, "")
+	if err != nil {
+		return nil, nil, err
 	}
 	var o stagecraft.OverallScore
 	err = db.Pool.QueryRow(ctx, `
@@ -141,7 +220,10 @@ func (db *DB) Scorecard(ctx context.Context, f stagecraft.AnalyticsFilter) (*sta
 
 // StageEvidence returns the scorecard rows of deals influenced at stage.
 func (db *DB) StageEvidence(ctx context.Context, orgID, stage string) (map[string]*stagecraft.AssetScore, error) {
-	_, scores, err := db.Scorecard(ctx, stagecraft.AnalyticsFilter{OrgID: orgID, Stage: stage})
+	if err := db.refreshForRead(ctx, orgID); err != nil {
+		return nil, err
+	}
+	scores, err := db.scores(ctx, stagecraft.AnalyticsFilter{OrgID: orgID, Stage: stage}, "")
 	if err != nil {
 		return nil, err
 	}
@@ -153,40 +235,36 @@ func (db *DB) StageEvidence(ctx context.Context, orgID, stage string) (map[strin
 }
 
 // AssetDetail returns one asset's row with breakdowns by stage at first
-// use, by persona of the deal, by user, and a weekly series.
+// use, by persona of the deal, by user, and a weekly series. It reads only
+// that asset's rows.
 func (db *DB) AssetDetail(ctx context.Context, f stagecraft.AnalyticsFilter, assetID string) (*stagecraft.AssetDetail, error) {
 	if !isUUID(assetID) {
 		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Asset not found.")
 	}
-	_, scores, err := db.Scorecard(ctx, f)
+	if err := db.refreshForRead(ctx, f.OrgID); err != nil {
+		return nil, err
+	}
+	scores, err := db.scores(ctx, f, assetID)
 	if err != nil {
 		return nil, err
 	}
-	d := &stagecraft.AssetDetail{ByStage: []stagecraft.Breakdown{}, ByPersona: []stagecraft.Breakdown{},
-		ByUser: []stagecraft.UserUse{}, Series: []stagecraft.WeekUse{}}
-	found := false
-	for _, s := range scores {
-		if s.AssetID == assetID {
-			d.AssetScore, found = *s, true
-		}
-	}
-	if !found {
+	if len(scores) == 0 {
 		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Asset not found.")
 	}
-	args := append(filterArgs(f), assetID)
+	d := &stagecraft.AssetDetail{AssetScore: *scores[0]}
 	breakdown := func(key string) ([]stagecraft.Breakdown, error) {
-		rows, err := db.Pool.Query(ctx, influenceCTEs+`
-			SELECT k, count(*), count(status), count(*) FILTER (WHERE status = 'won')
-			FROM (SELECT `+key+` AS k, status FROM infl WHERE asset_id = $6) x
-			GROUP BY k ORDER BY count(*) DESC, k`, args...)
+		q := newQueryArgs(f.OrgID)
+		cte := influenceSQL(q, f, assetID)
+		rows, err := db.Pool.Query(ctx, cte+`
+			SELECT k, count(*), count(*) FILTER (WHERE status <> 'open'), count(*) FILTER (WHERE status = 'won')
+			FROM (SELECT `+key+` AS k, status FROM infl) x
+			GROUP BY k ORDER BY count(*) DESC, k`, q.args...)
 		if err != nil {
 			return nil, err
 		}
 		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (stagecraft.Breakdown, error) {
 			var b stagecraft.Breakdown
-			var key *string
-			err := r.Scan(&key, &b.DealsInfluenced, &b.DealsClosed, &b.DealsWon)
-			b.Key = deref(key)
+			err := r.Scan(&b.Key, &b.DealsInfluenced, &b.DealsClosed, &b.DealsWon)
 			if b.DealsClosed > 0 {
 				wr := float64(b.DealsWon) / float64(b.DealsClosed)
 				b.WinRate = &wr

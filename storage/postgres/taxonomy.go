@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -96,8 +97,30 @@ func (db *DB) ReplaceTaxonomy(ctx context.Context, orgID string, t *stagecraft.T
 		if _, err := tx.Exec(ctx, `DELETE FROM taxonomy_terms WHERE org_id = $1`, orgID); err != nil {
 			return fmt.Errorf("clear taxonomy: %w", err)
 		}
-		return replaceTerms(ctx, tx, orgID, t)
+		if err := replaceTerms(ctx, tx, orgID, t); err != nil {
+			return err
+		}
+		// A closed deal's furthest stage depends on the funnel's order (and
+		// on which of the stages it was seen in are known): recount them.
+		if !slices.Equal(funnelOrder(old), funnelOrder(t)) {
+			if _, err := tx.Exec(ctx, `INSERT INTO analytics_dirty (org_id, deal_id)
+				SELECT org_id, id FROM deals WHERE org_id = $1 AND status <> 'open'`, orgID); err != nil {
+				return fmt.Errorf("mark deals for analytics: %w", err)
+			}
+		}
+		return nil
 	})
+}
+
+// funnelOrder returns the stage keys in the funnel's order.
+func funnelOrder(t *stagecraft.Taxonomy) []string {
+	stages := slices.Clone(t.Stages)
+	slices.SortStableFunc(stages, func(a, b stagecraft.Term) int { return a.Order - b.Order })
+	keys := make([]string, len(stages))
+	for i, s := range stages {
+		keys[i] = s.Key
+	}
+	return keys
 }
 
 func replaceTerms(ctx context.Context, tx pgx.Tx, orgID string, t *stagecraft.Taxonomy) error {
