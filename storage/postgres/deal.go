@@ -128,8 +128,11 @@ var errDealRaced = errors.New("deal created concurrently")
 
 // UpsertDeals creates or updates deals by external id in one transaction.
 //
-// Existing deals are locked (FOR UPDATE, in external-id order so that
-// concurrent batches do not deadlock each other) and new ones inserted
+// Existing deals are locked (in external-id order so that concurrent
+// batches do not deadlock each other) FOR NO KEY UPDATE, not FOR UPDATE:
+// usage events and links referencing a deal take FOR KEY SHARE on it in
+// their foreign-key checks, in their own order, and FOR UPDATE would make
+// each wait for the other. New deals are inserted
 // with ON CONFLICT (org_id, external_id) DO NOTHING: an insert that finds
 // a conflict lost a race with another transaction, and the batch is
 // retried, now seeing and locking that transaction's row.
@@ -239,7 +242,7 @@ func lockDeals(ctx context.Context, tx pgx.Tx, orgID string, externalIDs []strin
 	// slower than the hash or index lookups the subquery gets.
 	rows, err := tx.Query(ctx, dealSelect+`
 		WHERE d.org_id = $1 AND d.external_id IN (SELECT unnest($2::text[]))
-		ORDER BY d.external_id FOR UPDATE OF d`, orgID, order)
+		ORDER BY d.external_id FOR NO KEY UPDATE OF d`, orgID, order)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lock deals: %w", err)
 	}
