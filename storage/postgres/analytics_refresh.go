@@ -111,7 +111,7 @@ func (db *DB) refreshChunk(ctx context.Context, orgID string, limit int) (int, e
 
 // uncountDeals takes the deals $2 out of the rollups, exactly as their
 // rows in deal_outcomes and asset_deal_outcomes say they were counted.
-const uncountDeals = `
+var uncountDeals = `
 WITH ids AS (
     SELECT DISTINCT unnest($2::uuid[]) AS id
 ),
@@ -129,19 +129,12 @@ stage_delta AS (
     GROUP BY org_id, reach_stage, status
     ON CONFLICT (org_id, reach_stage, status) DO UPDATE SET deals = s.deals + EXCLUDED.deals
 )
-INSERT INTO asset_outcomes AS a (org_id, asset_id, persona, first_stage, reach_stage, status, deals, revenue)
-SELECT org_id, asset_id, persona, first_stage, reach_stage, status, -count(*), -sum(revenue)
-FROM (SELECT org_id, asset_id, '' AS persona, first_stage, reach_stage, status, revenue FROM gone_pairs
-      UNION ALL
-      SELECT g.org_id, g.asset_id, p, g.first_stage, '', g.status, g.revenue FROM gone_pairs g, unnest(g.personas) p) x
-GROUP BY org_id, asset_id, persona, first_stage, reach_stage, status
-ON CONFLICT (asset_id, persona, first_stage, reach_stage, status) DO UPDATE SET
-    deals = a.deals + EXCLUDED.deals, revenue = a.revenue + EXCLUDED.revenue`
+` + addPairs("gone_pairs", "-")
 
 // countDeals puts the deals $2 of organisation $1 back into the rollups as
 // they are now: closed deals with their furthest stage, and every use of
 // an asset before the deal's close with the stage at that first use.
-const countDeals = `
+var countDeals = `
 WITH ids AS (
     SELECT DISTINCT unnest($2::uuid[]) AS id
 ),
@@ -179,14 +172,7 @@ stage_delta AS (
     GROUP BY org_id, reach_stage, status
     ON CONFLICT (org_id, reach_stage, status) DO UPDATE SET deals = s.deals + EXCLUDED.deals
 )
-INSERT INTO asset_outcomes AS a (org_id, asset_id, persona, first_stage, reach_stage, status, deals, revenue)
-SELECT org_id, asset_id, persona, first_stage, reach_stage, status, count(*), sum(revenue)
-FROM (SELECT org_id, asset_id, '' AS persona, first_stage, reach_stage, status, revenue FROM new_pairs
-      UNION ALL
-      SELECT n.org_id, n.asset_id, p, n.first_stage, '', n.status, n.revenue FROM new_pairs n, unnest(n.personas) p) x
-GROUP BY org_id, asset_id, persona, first_stage, reach_stage, status
-ON CONFLICT (asset_id, persona, first_stage, reach_stage, status) DO UPDATE SET
-    deals = a.deals + EXCLUDED.deals, revenue = a.revenue + EXCLUDED.revenue`
+` + addPairs("new_pairs", "")
 
 // PruneAnalytics deletes rollup rows whose counts have gone back to zero
 // (deals that moved to another stage or outcome leave them behind). They
@@ -227,4 +213,19 @@ func (db *DB) AnalyticsBacklog(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("analytics backlog: %w", mapErr(err))
 	}
 	return out, nil
+}
+
+// addPairs is the statement that adds the (asset, deal) rows of the CTE
+// pairs to asset_outcomes with sign ("" or "-"): once under persona ”,
+// with the furthest stage, and once under each of the deal's personas.
+func addPairs(pairs, sign string) string {
+	return `
+INSERT INTO asset_outcomes AS a (org_id, asset_id, persona, first_stage, reach_stage, status, deals, revenue)
+SELECT org_id, asset_id, persona, first_stage, reach_stage, status, ` + sign + `count(*), ` + sign + `sum(revenue)
+FROM (SELECT org_id, asset_id, '' AS persona, first_stage, reach_stage, status, revenue FROM ` + pairs + `
+      UNION ALL
+      SELECT x.org_id, x.asset_id, p, x.first_stage, '', x.status, x.revenue FROM ` + pairs + ` x, unnest(x.personas) p) x
+GROUP BY org_id, asset_id, persona, first_stage, reach_stage, status
+ON CONFLICT (asset_id, persona, first_stage, reach_stage, status) DO UPDATE SET
+    deals = a.deals + EXCLUDED.deals, revenue = a.revenue + EXCLUDED.revenue`
 }
