@@ -379,7 +379,10 @@ func (v *viewer) render(c *gin.Context, status int, name string, d *viewerData) 
 func newNonce() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b) // never fails (crypto/rand)
-	return base64.StdEncoding.EncodeToString(b)
+	// URL-safe and unpadded: CSP accepts "-" and "_" in a nonce, and
+	// html/template writes them as they are, where it would escape the
+	// "+" of standard base64 in the attribute.
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // viewKind says how the page shows a content type.
