@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gin-gonic/gin"
 )
@@ -168,9 +169,12 @@ func resolvePointer(doc any, ptr string) (any, bool) {
 
 // testEngine builds the router with zero-value dependencies; only routes
 // that need none (or fail before using them) may be requested through it.
+// It serves a web app, as the binary does: the app's pages answer paths
+// that no route matches, so they are not routes to document.
 func testEngine(t *testing.T) *gin.Engine {
 	t.Helper()
-	s := &Server{BlobHandler: http.NotFoundHandler(), Log: slog.New(slog.DiscardHandler)}
+	app := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
+	s := &Server{BlobHandler: http.NotFoundHandler(), WebApp: app, Log: slog.New(slog.DiscardHandler)}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)

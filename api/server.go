@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -58,6 +59,9 @@ type Server struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed
 	// when finding a client's address for throttling.
 	TrustedProxies []string
+	// WebApp is the built single-page app, served at every path outside
+	// the API's (see handleWebApp); nil serves no app.
+	WebApp fs.FS
 }
 
 // maxJSONBody caps JSON request bodies.
@@ -98,7 +102,13 @@ func (s *Server) Handler() (http.Handler, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.Use(s.requestContext, securityHeaders)
-	r.NoRoute(noRoute)
+	if s.WebApp != nil {
+		// The app's pages are not routes: its router owns them, so any
+		// path the API does not claim may be one.
+		r.NoRoute(newWebApp(s.WebApp, s.Log).handleWebApp)
+	} else {
+		r.NoRoute(noRoute)
+	}
 	r.NoMethod(noMethod)
 
 	r.GET("/healthz", s.handleHealthz)

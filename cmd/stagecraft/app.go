@@ -14,6 +14,7 @@ import (
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/frontend"
 	"github.com/stagecraft/stagecraft/indexer"
 	"github.com/stagecraft/stagecraft/indexer/extract"
 	"github.com/stagecraft/stagecraft/indexer/meili"
@@ -84,6 +85,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Analytics: db, Search: search, Library: app.Library,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
 		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,
+		WebApp: frontend.WebApp(),
 		Checks: []api.Check{
 			{Name: "postgres", Ping: db.Ping},
 			{Name: "storage", Ping: blobs.Ping},

@@ -86,6 +86,17 @@ func TestCommandsEndToEnd(t *testing.T) {
 	if list.Total != len(demoAssets) {
 		t.Errorf("demo rep sees %d assets, want %d", list.Total, len(demoAssets))
 	}
+	// The app's deep links reach the embedded web app: its page when it
+	// was built before this test binary, else the page saying it was not.
+	resp, err = http.Get(base + "/library")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusServiceUnavailable) ||
+		!strings.HasPrefix(ct, "text/html") {
+		t.Errorf("GET /library: status %d, Content-Type %q; want the web app's HTML (200, or 503 when not built)", resp.StatusCode, ct)
+	}
 	// The demo's planted pattern shows on the scorecard.
 	body, _ = json.Marshal(map[string]string{"email": demoMarketer, "password": demoPassword})
 	resp, err = http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
