@@ -71,6 +71,43 @@ func TestNewUserValidate(t *testing.T) {
 	}
 }
 
+func TestUserUpdateValidate(t *testing.T) {
+	str := func(s string) *string { return &s }
+	role := func(r string) *stagecraft.Role { return (*stagecraft.Role)(&r) }
+	tests := []struct {
+		name   string
+		upd    stagecraft.UserUpdate
+		substr string
+	}{
+		{"nothing", stagecraft.UserUpdate{}, ""},
+		{"name and role", stagecraft.UserUpdate{Name: str("Ada"), Role: role("marketer")}, ""},
+		{"empty name", stagecraft.UserUpdate{Name: str("")}, ""},
+		{"longest name", stagecraft.UserUpdate{Name: str(strings.Repeat("x", 200))}, ""},
+		{"long name", stagecraft.UserUpdate{Name: str(strings.Repeat("x", 201))}, "at most 200"},
+		{"bad role", stagecraft.UserUpdate{Role: role("owner")}, "role must be"},
+		{"empty role", stagecraft.UserUpdate{Role: role("")}, "role must be"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.upd.Validate()
+			if tt.substr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if stagecraft.ErrorCode(err) != stagecraft.EINVALID || !strings.Contains(err.Error(), tt.substr) {
+				t.Errorf("err = %v, want EINVALID containing %q", err, tt.substr)
+			}
+		})
+	}
+	u := stagecraft.UserUpdate{Name: str("  Ada Lovelace ")}
+	u.Normalize()
+	if *u.Name != "Ada Lovelace" {
+		t.Errorf("normalised name = %q", *u.Name)
+	}
+}
+
 func TestTaxonomyValidate(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -44,8 +44,7 @@ func (n *NewUser) Validate() error {
 		return Errorf(EINVALID, "email %q is not a valid address.", n.Email)
 	}
 	if !n.Role.Valid() {
-		return Errorf(EINVALID, "role must be one of admin, marketer, rep.").
-			WithDetails(map[string]any{"field": "role", "valid": []Role{RoleAdmin, RoleMarketer, RoleRep}})
+		return errInvalidRole()
 	}
 	if len(n.Password) < MinPasswordLength {
 		return Errorf(EINVALID, "password must be at least %d characters.", MinPasswordLength)
@@ -53,8 +52,48 @@ func (n *NewUser) Validate() error {
 	if len(n.Password) > 1024 {
 		return Errorf(EINVALID, "password must be at most 1024 characters.")
 	}
-	if len(n.Name) > 200 {
-		return Errorf(EINVALID, "name must be at most 200 characters.")
+	if len(n.Name) > MaxUserNameLength {
+		return errNameTooLong()
+	}
+	return nil
+}
+
+// MaxUserNameLength is the longest user name accepted, in bytes.
+const MaxUserNameLength = 200
+
+func errInvalidRole() error {
+	return Errorf(EINVALID, "role must be one of admin, marketer, rep.").
+		WithDetails(map[string]any{"field": "role", "valid": []Role{RoleAdmin, RoleMarketer, RoleRep}})
+}
+
+func errNameTooLong() error {
+	return Errorf(EINVALID, "name must be at most %d characters.", MaxUserNameLength).
+		WithDetails(map[string]any{"field": "name"})
+}
+
+// UserUpdate is a partial update of a user: nil fields are left alone.
+// Email and password are not among them: they are the user's own to
+// change, not an admin's.
+type UserUpdate struct {
+	Name *string `json:"name"`
+	Role *Role   `json:"role"`
+}
+
+// Normalize trims the name.
+func (u *UserUpdate) Normalize() {
+	if u.Name != nil {
+		n := strings.TrimSpace(*u.Name)
+		u.Name = &n
+	}
+}
+
+// Validate checks the fields that are set, naming the first one at fault.
+func (u *UserUpdate) Validate() error {
+	if u.Name != nil && len(*u.Name) > MaxUserNameLength {
+		return errNameTooLong()
+	}
+	if u.Role != nil && !u.Role.Valid() {
+		return errInvalidRole()
 	}
 	return nil
 }
@@ -92,6 +131,11 @@ type UserService interface {
 	FindUsers(ctx context.Context, orgID string) ([]*User, error)
 	// FindUserByID returns ENOTFOUND unless the user exists.
 	FindUserByID(ctx context.Context, id string) (*User, error)
+	// UpdateUser applies upd to the user id of orgID and returns the user.
+	// Returns EINVALID if upd does not validate, ENOTFOUND unless the user
+	// exists in orgID (another organisation's user is not found), and
+	// ECONFLICT if the change would leave orgID without an admin.
+	UpdateUser(ctx context.Context, orgID, id string, upd UserUpdate) (*User, error)
 	// FindCredentialByEmail returns the user and password hash, or ENOTFOUND.
 	FindCredentialByEmail(ctx context.Context, email string) (*Credential, error)
 

@@ -129,6 +129,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	a.GET("/me", s.handleMe)
 	a.POST("/users", admin, s.handleUserCreate)
 	a.GET("/users", admin, s.handleUserList)
+	a.PATCH("/users/:id", admin, s.handleUserPatch)
 	a.POST("/api-tokens", s.handleAPITokenCreate)
 	a.GET("/api-tokens", s.handleAPITokenList)
 	a.DELETE("/api-tokens/:id", s.handleAPITokenDelete)

@@ -76,6 +76,31 @@ func (s *Server) handleUserList(c *gin.Context) {
 	page(c, users)
 }
 
+// handleUserPatch handles PATCH /api/v1/users/:id (admin): a user's name
+// or role. Demoting the organisation's last admin, oneself included, is
+// a conflict.
+func (s *Server) handleUserPatch(c *gin.Context) {
+	var req stagecraft.UserUpdate
+	if err := bindJSON(c, &req); err != nil {
+		Error(c, err)
+		return
+	}
+	req.Normalize()
+	if err := req.Validate(); err != nil {
+		Error(c, err)
+		return
+	}
+	u, err := s.Users.UpdateUser(c.Request.Context(), currentUser(c).OrgID, c.Param("id"), req)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	// The cached credentials carry the user's role and name: the user's
+	// next request must not be let through under the old role.
+	s.forgetCredentials()
+	c.JSON(http.StatusOK, u)
+}
+
 type apiTokenRequest struct {
 	Name string `json:"name"`
 }
@@ -119,8 +144,15 @@ func (s *Server) handleAPITokenDelete(c *gin.Context) {
 		return
 	}
 	// Credentials are cached briefly; a revocation here applies at once.
+	s.forgetCredentials()
+	c.Status(http.StatusNoContent)
+}
+
+// forgetCredentials drops the credentials the authenticator caches, when
+// it caches any, so that a change made through this server applies to
+// the next request. Other replicas see it when their cache expires.
+func (s *Server) forgetCredentials() {
 	if f, ok := s.Auth.(interface{ Forget() }); ok {
 		f.Forget()
 	}
-	c.Status(http.StatusNoContent)
 }

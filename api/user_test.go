@@ -206,3 +206,67 @@ func TestTaxonomy(t *testing.T) {
 	e.fail(e.do("PUT", "/api/v1/taxonomy", e.adminTok, map[string]any{"stages": []any{}}), http.StatusBadRequest, "invalid_input")
 	e.fail(e.do("PUT", "/api/v1/taxonomy", e.adminTok, `{"stages": "nope"}`), http.StatusBadRequest, "invalid_input")
 }
+
+func TestUserPatch(t *testing.T) {
+	e := newEnv(t)
+	_, otherAdmin, _ := e.newOrg("Other")
+	tests := []struct {
+		name   string
+		token  string
+		id     string
+		body   any
+		status int
+		code   string
+		substr string // in the message
+	}{
+		{"marketer", e.marketerTok, e.rep.ID, map[string]any{"name": "X"}, http.StatusForbidden, "forbidden", ""},
+		{"rep", e.repTok, e.rep.ID, map[string]any{"role": "admin"}, http.StatusForbidden, "forbidden", ""},
+		{"no token", "", e.rep.ID, map[string]any{"name": "X"}, http.StatusUnauthorized, "unauthorized", ""},
+		{"another organisation's user", e.adminTok, otherAdmin.ID, map[string]any{"role": "rep"}, http.StatusNotFound, "not_found", ""},
+		{"unknown id", e.adminTok, "00000000-0000-0000-0000-000000000000", map[string]any{"name": "X"}, http.StatusNotFound, "not_found", ""},
+		{"malformed id", e.adminTok, "nope", map[string]any{"name": "X"}, http.StatusNotFound, "not_found", ""},
+		{"bad role", e.adminTok, e.rep.ID, map[string]any{"role": "boss"}, http.StatusBadRequest, "invalid_input", "role"},
+		{"role of the wrong type", e.adminTok, e.rep.ID, `{"role": 1}`, http.StatusBadRequest, "invalid_input", "role"},
+		{"long name", e.adminTok, e.rep.ID, map[string]any{"name": strings.Repeat("n", 201)}, http.StatusBadRequest, "invalid_input", "name"},
+		{"unknown field", e.adminTok, e.rep.ID, map[string]any{"email": "new@example.com"}, http.StatusBadRequest, "invalid_input", "email"},
+		{"demote the last admin", e.adminTok, e.admin.ID, map[string]any{"role": "marketer"}, http.StatusConflict, "conflict", "at least one admin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
+			ae := e.fail(e.do("PATCH", "/api/v1/users/"+tt.id, tt.token, tt.body), tt.status, tt.code)
+			if !strings.Contains(ae.Error.Message, tt.substr) {
+				t.Errorf("message %q does not contain %q", ae.Error.Message, tt.substr)
+			}
+		})
+	}
+
+	type userJSON struct{ ID, Email, Name, Role string }
+	var u, me userJSON
+	// The rep's credential is cached as a rep's...
+	e.fail(e.do("GET", "/api/v1/users", e.repTok, nil), http.StatusForbidden, "forbidden")
+	e.json(e.do("PATCH", "/api/v1/users/"+e.rep.ID, e.adminTok, map[string]any{"name": " Rita Rep ", "role": "admin"}), http.StatusOK, &u)
+	if u.ID != e.rep.ID || u.Email != e.rep.Email || u.Name != "Rita Rep" || u.Role != "admin" {
+		t.Errorf("patched user = %+v", u)
+	}
+	// ...and their next request is an admin's.
+	e.json(e.do("GET", "/api/v1/users", e.repTok, nil), http.StatusOK, nil)
+	e.json(e.do("GET", "/api/v1/me", e.repTok, nil), http.StatusOK, &me)
+	if me.Role != "admin" || me.Name != "Rita Rep" {
+		t.Errorf("me after the change = %+v", me)
+	}
+
+	// With a second admin, an admin may demote themself, and is one no more.
+	e.json(e.do("PATCH", "/api/v1/users/"+e.admin.ID, e.adminTok, map[string]any{"role": "marketer"}), http.StatusOK, &u)
+	if u.Role != "marketer" {
+		t.Errorf("self-demoted user = %+v", u)
+	}
+	e.fail(e.do("GET", "/api/v1/users", e.adminTok, nil), http.StatusForbidden, "forbidden")
+	// The remaining admin is the last one.
+	e.fail(e.do("PATCH", "/api/v1/users/"+e.rep.ID, e.repTok, map[string]any{"role": "rep"}), http.StatusConflict, "conflict")
+	// An empty patch changes nothing.
+	e.json(e.do("PATCH", "/api/v1/users/"+e.marketer.ID, e.repTok, map[string]any{}), http.StatusOK, &u)
+	if u.Role != "marketer" || u.Name != e.marketer.Name {
+		t.Errorf("after an empty patch = %+v", u)
+	}
+}

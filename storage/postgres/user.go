@@ -113,6 +113,71 @@ func (db *DB) FindUserByID(ctx context.Context, id string) (*stagecraft.User, er
 	return u, nil
 }
 
+// UpdateUser changes a user's name or role. A demotion first locks the
+// organisation's admins (see lockAdmins), so the last one cannot be
+// demoted, even by two admins demoting each other at the same moment.
+func (db *DB) UpdateUser(ctx context.Context, orgID, id string, upd stagecraft.UserUpdate) (*stagecraft.User, error) {
+	if err := upd.Validate(); err != nil {
+		return nil, err
+	}
+	if !isUUID(id) {
+		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "User not found.")
+	}
+	var u *stagecraft.User
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if upd.Role != nil && *upd.Role != stagecraft.RoleAdmin {
+			admins, err := lockAdmins(ctx, tx, orgID)
+			if err != nil {
+				return err
+			}
+			if len(admins) == 1 && admins[0] == id {
+				return stagecraft.Errorf(stagecraft.ECONFLICT,
+					"An organisation needs at least one admin: make another user an admin first.")
+			}
+		}
+		var role *string
+		if upd.Role != nil {
+			r := string(*upd.Role)
+			role = &r
+		}
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, `
+			UPDATE users SET name = coalesce($3, name), role = coalesce($4, role), updated_at = $5
+			WHERE id = $1 AND org_id = $2
+			RETURNING `+userColumns,
+			id, orgID, upd.Name, role, db.Now()))
+		if err != nil {
+			return notFound(fmt.Errorf("update user: %w", err), "User not found.")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// lockAdmins locks the rows of orgID's admins until tx ends and returns
+// their ids. Every caller locks them in id order, so two demotions
+// cannot deadlock: the later one waits for the earlier one's commit, and
+// then no longer counts the user it demoted (under READ COMMITTED a
+// locked row is read again and must still match the WHERE clause). NO
+// KEY UPDATE, like the UPDATE that follows, leaves foreign-key checks of
+// rows that point at users unblocked.
+func lockAdmins(ctx context.Context, tx pgx.Tx, orgID string) ([]string, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT id FROM users WHERE org_id = $1 AND role = 'admin'
+		ORDER BY id FOR NO KEY UPDATE`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("lock admins: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("lock admins: %w", err)
+	}
+	return ids, nil
+}
+
 // FindCredentialByEmail returns a user and their password hash.
 func (db *DB) FindCredentialByEmail(ctx context.Context, email string) (*stagecraft.Credential, error) {
 	var u stagecraft.User
