@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -424,6 +425,61 @@ func (s *Server) handleAssetThumbnail(c *gin.Context) {
 	defer rc.Close()
 	c.Header("Cache-Control", "private, max-age=300")
 	c.DataFromReader(http.StatusOK, info.Size, info.ContentType, rc, nil)
+}
+
+// previewCSP is the Content-Security-Policy of a preview: the bytes are
+// the app's to render, and opened on their own they may run nothing.
+const previewCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+// previewable reports whether a file of contentType may be served inline
+// from the app's origin: PDFs (which the app renders with pdf.js), plain
+// text and the raster images the viewer shows. Anything that a browser
+// would run or render as a page (HTML, SVG) is not.
+func previewable(contentType string) bool {
+	ct := mediaType(contentType)
+	return ct == "application/pdf" || ct == "text/plain" || inlineImages[ct]
+}
+
+// handleAssetPreview handles GET /api/v1/assets/:id/preview: the current
+// version's bytes, streamed through the API so that the web app can fetch
+// them with its bearer token and render them. Types that are not safe
+// inline are 415; the app offers the download instead. No event is
+// recorded: the app records its views through POST /api/v1/events.
+func (s *Server) handleAssetPreview(c *gin.Context) {
+	// The route has no request deadline (a large file on a slow link
+	// streams for as long as it takes); the lookup gets its own.
+	lookup, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+	a, err := s.Library.FindAsset(lookup, currentUser(c), c.Param("id"))
+	cancel()
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	ver := a.CurrentVersion
+	if !previewable(ver.ContentType) {
+		errorf(c, stagecraft.EUNSUPPORTED, "This file type cannot be previewed; download it instead.")
+		return
+	}
+	rc, info, err := s.Library.Blobs.Open(c.Request.Context(), ver.BlobKey)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	defer rc.Close()
+	disposition := mime.FormatMediaType("inline", map[string]string{"filename": ver.Filename})
+	if disposition == "" {
+		disposition = "inline"
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", previewCSP)
+	h.Set("Cache-Control", "private, max-age=60")
+	size := info.Size
+	if size <= 0 {
+		size = -1
+	}
+	// The stored type was detected from the bytes at upload, never taken
+	// from the client; it keeps a text file's charset.
+	c.DataFromReader(http.StatusOK, size, ver.ContentType, rc, map[string]string{"Content-Disposition": disposition})
 }
 
 // assetJSON fills in the fields the API derives for display.

@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -200,7 +204,7 @@ func TestRolesAndVisibility(t *testing.T) {
 		t.Errorf("rep sees %+v, want only the published asset", list)
 	}
 	for _, hidden := range []assetJSON{draft, expired, archived} {
-		for _, path := range []string{"", "/download", "/versions", "/thumbnail"} {
+		for _, path := range []string{"", "/download", "/versions", "/thumbnail", "/preview"} {
 			e.fail(e.do("GET", "/api/v1/assets/"+hidden.ID+path, e.repTok, nil), http.StatusNotFound, "not_found")
 		}
 	}
@@ -222,7 +226,7 @@ func TestOtherOrganisationSees404(t *testing.T) {
 	a := e.createAsset(e.marketerTok, "secret.txt", []byte("ours"))
 	_, _, other := e.newOrg("Rival")
 	for _, r := range []struct{ method, path string }{
-		{"GET", ""}, {"GET", "/download"}, {"GET", "/versions"}, {"GET", "/thumbnail"}, {"DELETE", ""},
+		{"GET", ""}, {"GET", "/download"}, {"GET", "/versions"}, {"GET", "/thumbnail"}, {"GET", "/preview"}, {"DELETE", ""},
 	} {
 		e.fail(e.do(r.method, "/api/v1/assets/"+a.ID+r.path, other, nil), http.StatusNotFound, "not_found")
 	}
@@ -327,5 +331,84 @@ func TestListPagingAndVersionFields(t *testing.T) {
 	}
 	if files := e.blobFiles(); len(files) != 4 { // two objects, each with its metadata file
 		t.Errorf("objects = %v", files)
+	}
+}
+
+func TestAssetPreview(t *testing.T) {
+	e := newEnv(t)
+	pdf := pdfgen.Document{Title: "Pricing", Pages: [][]string{{"Our prices"}}}.Bytes()
+	var pngBuf bytes.Buffer
+	must(t, png.Encode(&pngBuf, image.NewRGBA(image.Rect(0, 0, 2, 2))))
+	var docx bytes.Buffer
+	zw := zip.NewWriter(&docx)
+	w, err := zw.Create("word/document.xml")
+	must(t, err)
+	_, _ = w.Write([]byte("<w:document/>"))
+	must(t, zw.Close())
+
+	const csp = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+	tests := []struct {
+		name, filename string
+		body           []byte
+		status         int
+		contentType    string
+	}{
+		{"pdf", "Pricing 2026.pdf", pdf, http.StatusOK, "application/pdf"},
+		{"png", "chart.png", pngBuf.Bytes(), http.StatusOK, "image/png"},
+		{"text", "notes.txt", []byte("plain notes\n"), http.StatusOK, "text/plain; charset=utf-8"},
+		{"docx", "proposal.docx", docx.Bytes(), http.StatusUnsupportedMediaType, ""},
+		{"html", "page.html", []byte("<!doctype html><html><body><script>alert(1)</script></body></html>"), http.StatusUnsupportedMediaType, ""},
+		// Types come from the bytes, which say only "text": shown as
+		// source, never as an image that can run script.
+		{"svg", "logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), http.StatusOK, "text/plain; charset=utf-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
+			a := e.createAsset(e.marketerTok, tt.filename, tt.body)
+			resp := e.do("GET", "/api/v1/assets/"+a.ID+"/preview", e.repTok, nil)
+			if tt.status != http.StatusOK {
+				ae := e.fail(resp, tt.status, "unsupported_media_type")
+				if !strings.Contains(ae.Error.Message, "download it instead") {
+					t.Errorf("message = %q", ae.Error.Message)
+				}
+				return
+			}
+			defer resp.Body.Close()
+			got, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK || !bytes.Equal(got, tt.body) {
+				t.Fatalf("status %d, %d bytes; want 200 and the %d bytes uploaded", resp.StatusCode, len(got), len(tt.body))
+			}
+			want := map[string]string{
+				"Content-Type":            tt.contentType,
+				"Content-Disposition":     mime.FormatMediaType("inline", map[string]string{"filename": tt.filename}),
+				"Cache-Control":           "private, max-age=60",
+				"X-Content-Type-Options":  "nosniff",
+				"Content-Security-Policy": csp,
+				"Content-Length":          itoa(len(tt.body)),
+			}
+			for k, v := range want {
+				if h := resp.Header.Get(k); h != v {
+					t.Errorf("%s = %q, want %q", k, h, v)
+				}
+			}
+		})
+	}
+
+	draft := e.createAsset(e.marketerTok, "draft.pdf", pdf, field("status", "draft"))
+	published := e.createAsset(e.marketerTok, "deck.pdf", pdf)
+	_, _, otherTok := e.newOrg("Rival")
+	e.fail(e.do("GET", "/api/v1/assets/"+draft.ID+"/preview", e.repTok, nil), http.StatusNotFound, "not_found")
+	e.json(e.do("GET", "/api/v1/assets/"+draft.ID+"/preview", e.marketerTok, nil), http.StatusOK, nil)
+	e.fail(e.do("GET", "/api/v1/assets/"+published.ID+"/preview", otherTok, nil), http.StatusNotFound, "not_found")
+	e.fail(e.do("GET", "/api/v1/assets/00000000-0000-0000-0000-000000000000/preview", e.repTok, nil), http.StatusNotFound, "not_found")
+	e.fail(e.do("GET", "/api/v1/assets/"+published.ID+"/preview", "", nil), http.StatusUnauthorized, "unauthorized")
+	e.fail(e.do("GET", "/api/v1/assets/"+published.ID+"/preview", "not-a-token", nil), http.StatusUnauthorized, "unauthorized")
+
+	// Previews are not downloads: the app records its own views.
+	var events int
+	must(t, e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM usage_events`).Scan(&events))
+	if events != 0 {
+		t.Errorf("%d events recorded by previews, want none", events)
 	}
 }

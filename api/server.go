@@ -68,21 +68,23 @@ type Server struct {
 const maxJSONBody = 1 << 20
 
 // requestTimeout bounds the work of an API request, so that a database
-// that hangs (rather than fails) cannot pile up requests. Uploads are
-// exempt: a large file on a slow link takes as long as it takes.
+// that hangs (rather than fails) cannot pile up requests. Uploads and
+// previews are exempt: a large file on a slow link takes as long as it
+// takes.
 const requestTimeout = 30 * time.Second
 
-// streaming routes are exempt from requestTimeout.
+// streaming routes ("METHOD route") are exempt from requestTimeout.
 var streaming = map[string]bool{
-	"/api/v1/assets":              true,
-	"/api/v1/assets/:id/versions": true,
-	"/api/v1/deals/import":        true,
+	"POST /api/v1/assets":              true,
+	"POST /api/v1/assets/:id/versions": true,
+	"POST /api/v1/deals/import":        true,
+	"GET /api/v1/assets/:id/preview":   true,
 }
 
 // deadline gives the request's context a deadline of requestTimeout,
 // except on streaming routes.
 func (s *Server) deadline(c *gin.Context) {
-	if c.Request.Method == http.MethodPost && streaming[c.FullPath()] {
+	if streaming[c.Request.Method+" "+c.FullPath()] {
 		c.Next()
 		return
 	}
@@ -146,6 +148,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	a.GET("/assets/:id/versions", s.handleVersionList)
 	a.GET("/assets/:id/download", s.handleAssetDownload)
 	a.GET("/assets/:id/thumbnail", s.handleAssetThumbnail)
+	a.GET("/assets/:id/preview", s.handleAssetPreview)
 
 	a.GET("/search", s.handleSearch)
 
