@@ -117,6 +117,10 @@ type AnalyticsService interface {
 	// StageEvidence returns, per asset, how deals influenced at stage did
 	// against the stage's baseline.
 	StageEvidence(ctx context.Context, orgID, stage string) (map[string]*AssetScore, error)
+	// UsageSeries returns the organisation's uses and human link opens
+	// per week (weeks start on Monday, UTC) within f's From and To; weeks
+	// without any are left out. Stage and Persona do not apply.
+	UsageSeries(ctx context.Context, f AnalyticsFilter) ([]WeekUse, error)
 }
 
 // Wilson returns the 95% Wilson score interval of won successes in n

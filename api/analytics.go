@@ -20,6 +20,7 @@ func (s *Server) analyticsRoutes(a *gin.RouterGroup) {
 	a.GET("/analytics/assets", managers, s.handleScorecard)
 	a.GET("/analytics/assets/:id", managers, s.handleAssetAnalytics)
 	a.GET("/analytics/unused", managers, s.handleUnused)
+	a.GET("/analytics/usage", managers, s.handleUsageSeries)
 	a.GET("/recommendations", s.handleRecommendations)
 }
 
@@ -230,6 +231,26 @@ func (s *Server) handleAssetAnalytics(c *gin.Context) {
 	c.JSON(http.StatusOK, d)
 }
 
+// handleUsageSeries handles GET /api/v1/analytics/usage?from=&to=: the
+// organisation's uses and link opens per week, for the usage trend.
+func (s *Server) handleUsageSeries(c *gin.Context) {
+	f, err := s.analyticsFilter(c)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	if f.Stage != "" || f.Persona != "" {
+		errorf(c, stagecraft.EINVALID, "stage and persona do not apply to the usage series; use from and to.")
+		return
+	}
+	series, err := s.Analytics.UsageSeries(c.Request.Context(), f)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"series": series})
+}
+
 // handleUnused handles GET /api/v1/analytics/unused?days=90: published
 // assets nobody used in that many days.
 func (s *Server) handleUnused(c *gin.Context) {
@@ -307,6 +328,9 @@ func (s *Server) handleRecommendations(c *gin.Context) {
 	}
 	for _, r := range recs {
 		r.Asset = s.assetJSON(r.Asset)
+	}
+	if recs == nil {
+		recs = []*stagecraft.Recommendation{} // an empty list, not null
 	}
 	c.JSON(http.StatusOK, gin.H{"items": recs, "deal_id": deal.ID, "stage": deal.Stage, "personas": deal.Personas})
 }

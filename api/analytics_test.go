@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -157,6 +158,25 @@ func TestAnalyticsDetailAndUnused(t *testing.T) {
 		t.Errorf("unused = %+v", un)
 	}
 	e.fail(e.do("GET", "/api/v1/analytics/unused?days=0", e.marketerTok, nil), http.StatusBadRequest, "invalid_input")
+
+	var us struct {
+		Series []struct {
+			Week      string
+			Uses      int
+			LinkOpens int `json:"link_opens"`
+		}
+	}
+	e.json(e.do("GET", "/api/v1/analytics/usage", e.marketerTok, nil), http.StatusOK, &us)
+	if len(us.Series) != 1 || us.Series[0].Uses != 3 || us.Series[0].Week != d.Series[0].Week {
+		t.Errorf("usage series = %+v", us)
+	}
+	e.json(e.do("GET", "/api/v1/analytics/usage?to=2000-01-01", e.marketerTok, nil), http.StatusOK, &us)
+	if len(us.Series) != 0 {
+		t.Errorf("usage series before any use = %+v", us)
+	}
+	e.fail(e.do("GET", "/api/v1/analytics/usage?stage=evaluation", e.marketerTok, nil), http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("GET", "/api/v1/analytics/usage?from=yesterday", e.marketerTok, nil), http.StatusBadRequest, "invalid_input")
+	e.fail(e.do("GET", "/api/v1/analytics/usage", e.repTok, nil), http.StatusForbidden, "forbidden")
 }
 
 func TestRecommendations(t *testing.T) {
@@ -174,4 +194,14 @@ func TestRecommendations(t *testing.T) {
 	e.fail(e.do("GET", "/api/v1/recommendations", e.repTok, nil), http.StatusBadRequest, "invalid_input")
 	e.fail(e.do("GET", "/api/v1/recommendations?deal_id="+uuid.NewString(), e.repTok, nil), http.StatusNotFound, "not_found")
 	e.fail(e.do("GET", "/api/v1/recommendations?deal_id="+open+"&limit=0", e.repTok, nil), http.StatusBadRequest, "invalid_input")
+
+	// A deal nothing is tagged for gets an empty list, not null.
+	var early string
+	must(t, e.db.Pool.QueryRow(context.Background(), `INSERT INTO deals (org_id, external_id, stage, status, owner_id)
+		VALUES ($1, 'P', 'prospecting', 'open', $2) RETURNING id`, e.org, e.rep.ID).Scan(&early))
+	var raw map[string]json.RawMessage
+	e.json(e.do("GET", "/api/v1/recommendations?deal_id="+early, e.repTok, nil), http.StatusOK, &raw)
+	if string(raw["items"]) != "[]" {
+		t.Errorf("items = %s, want []", raw["items"])
+	}
 }

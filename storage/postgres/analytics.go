@@ -292,26 +292,48 @@ func (db *DB) AssetDetail(ctx context.Context, f stagecraft.AnalyticsFilter, ass
 	}); err != nil {
 		return nil, fmt.Errorf("asset analytics by user: %w", mapErr(err))
 	}
-	rows, err = db.Pool.Query(ctx, `
+	if d.Series, err = db.weeklyUses(ctx, f, &assetID); err != nil {
+		return nil, fmt.Errorf("asset analytics series: %w", err)
+	}
+	return d, nil
+}
+
+// UsageSeries returns the organisation's uses and link opens per week.
+func (db *DB) UsageSeries(ctx context.Context, f stagecraft.AnalyticsFilter) ([]stagecraft.WeekUse, error) {
+	s, err := db.weeklyUses(ctx, f, nil)
+	if err != nil {
+		return nil, fmt.Errorf("usage series: %w", err)
+	}
+	return s, nil
+}
+
+// weeklyUses sums the daily rollup by week, for one asset or (assetID
+// nil) the whole organisation.
+func (db *DB) weeklyUses(ctx context.Context, f stagecraft.AnalyticsFilter, assetID *string) ([]stagecraft.WeekUse, error) {
+	rows, err := db.Pool.Query(ctx, `
 		SELECT to_char(date_trunc('week', day), 'YYYY-MM-DD'), sum(uses), sum(link_opens)
 		FROM asset_daily_uses
-		WHERE asset_id = $1 AND org_id = $2
+		WHERE org_id = $1 AND ($2::uuid IS NULL OR asset_id = $2)
 		  AND ($3::timestamptz IS NULL OR day >= ($3::timestamptz AT TIME ZONE 'UTC')::date)
 		  AND ($4::timestamptz IS NULL OR day < ($4::timestamptz AT TIME ZONE 'UTC')::date)
-		GROUP BY 1 ORDER BY 1`, assetID, f.OrgID, f.From, f.To)
+		GROUP BY 1 ORDER BY 1`, f.OrgID, assetID, f.From, f.To)
 	if err != nil {
-		return nil, fmt.Errorf("asset analytics series: %w", mapErr(err))
+		return nil, mapErr(err)
 	}
-	if d.Series, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (stagecraft.WeekUse, error) {
+	series, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stagecraft.WeekUse, error) {
 		var w stagecraft.WeekUse
 		var uses, opens int64
 		err := r.Scan(&w.Week, &uses, &opens)
 		w.Uses, w.LinkOpens = int(uses), int(opens)
 		return w, err
-	}); err != nil {
-		return nil, fmt.Errorf("asset analytics series: %w", mapErr(err))
+	})
+	if err != nil {
+		return nil, mapErr(err)
 	}
-	return d, nil
+	if series == nil {
+		series = []stagecraft.WeekUse{}
+	}
+	return series, nil
 }
 
 // UnusedAssets returns the organisation's published assets with no use

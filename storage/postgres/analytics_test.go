@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -206,6 +207,49 @@ func TestScorecardHandComputed(t *testing.T) {
 	must(t, err)
 	if len(un) != 1 || un[0].ID != unused.ID {
 		t.Errorf("unused = %v", un)
+	}
+
+	// The organisation's series adds up every asset's, week by week.
+	org, err := f.db.UsageSeries(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID})
+	must(t, err)
+	var orgUses, events int
+	for _, w := range org {
+		orgUses += w.Uses
+	}
+	must(t, f.db.Pool.QueryRow(ctx, `SELECT count(*) FROM usage_events WHERE org_id = $1 AND NOT bot AND type <> 'link_open'`,
+		f.org.ID).Scan(&events))
+	if orgUses != events || orgUses <= total {
+		t.Errorf("organisation series counts %d uses; want the %d events (more than this asset's %d)", orgUses, events, total)
+	}
+}
+
+func TestUsageSeriesWindowAndTenancy(t *testing.T) {
+	f := newAnalyticsFixture(t)
+	ctx := context.Background()
+	a := createAsset(t, f.fixture, f.marketer, func(a *stagecraft.Asset) { a.Title = "Guide" })
+	f.deal("D", "open", 0, nil, "discovery")
+	// Monday 5 Jan 2026 is t0: days 0 and 3 fall in its week, 8 in the
+	// next, 21 three weeks on; the bot's use is not counted.
+	for _, day := range []int{0, 3, 8, 21} {
+		f.use(a, "D", day, "discovery", f.rep, "view", false)
+	}
+	f.use(a, "D", 8, "discovery", f.rep, "view", true)
+	got, err := f.db.UsageSeries(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID})
+	must(t, err)
+	want := []stagecraft.WeekUse{{Week: "2026-01-05", Uses: 2}, {Week: "2026-01-12", Uses: 1}, {Week: "2026-01-26", Uses: 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("series = %+v, want %+v", got, want)
+	}
+	from, to := f.t0.Add(5*24*time.Hour), f.t0.Add(20*24*time.Hour)
+	got, err = f.db.UsageSeries(ctx, stagecraft.AnalyticsFilter{OrgID: f.org.ID, From: &from, To: &to})
+	must(t, err)
+	if !slices.Equal(got, []stagecraft.WeekUse{{Week: "2026-01-12", Uses: 1}}) {
+		t.Errorf("windowed series = %+v", got)
+	}
+	got, err = f.db.UsageSeries(ctx, stagecraft.AnalyticsFilter{OrgID: uuid.NewString()})
+	must(t, err)
+	if got == nil || len(got) != 0 {
+		t.Errorf("another organisation's series = %#v, want empty", got)
 	}
 }
 
