@@ -394,15 +394,34 @@ func (s *Server) handleVersionList(c *gin.Context) {
 }
 
 // handleAssetDownload handles GET /api/v1/assets/:id/download: a redirect
-// to a short-lived URL of the current file, recorded as a download.
+// to a short-lived URL of the current file, recorded as a download. With
+// ?format=json the URL comes in the body instead, for the web app: a
+// script that follows the redirect itself cannot read a cross-origin
+// presigned URL, and would fetch the whole file to learn where it is.
 func (s *Server) handleAssetDownload(c *gin.Context) {
+	format := c.Query("format")
+	if format != "" && format != "json" {
+		Error(c, stagecraft.Errorf(stagecraft.EINVALID, "format must be json, or left out for a redirect.").
+			WithDetails(map[string]any{"field": "format"}))
+		return
+	}
 	url, err := s.Library.DownloadURL(c.Request.Context(), currentUser(c), c.Param("id"), c.Query("deal_id"))
 	if err != nil {
 		Error(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
+	if format == "json" {
+		c.JSON(http.StatusOK, downloadResponse{URL: url, ExpiresAt: s.now().Add(s.Library.URLTTL).UTC()})
+		return
+	}
 	c.Redirect(http.StatusFound, url)
+}
+
+// downloadResponse is the body of GET /api/v1/assets/:id/download?format=json.
+type downloadResponse struct {
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // handleAssetThumbnail handles GET /api/v1/assets/:id/thumbnail.

@@ -77,6 +77,26 @@ func TestAssetUploadAndDownload(t *testing.T) {
 	e.fail(e.do("GET", "/api/v1/assets/"+a.ID+"/download?deal_id=00000000-0000-0000-0000-000000000000", e.repTok, nil),
 		http.StatusNotFound, "not_found")
 	e.fail(e.do("GET", "/api/v1/assets/"+a.ID+"/thumbnail", e.repTok, nil), http.StatusNotFound, "not_found")
+
+	// ?format=json: the same kind of URL in the body, and a second download.
+	var dj struct {
+		URL       string    `json:"url"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	e.json(e.do("GET", "/api/v1/assets/"+a.ID+"/download?format=json", e.repTok, nil), http.StatusOK, &dj)
+	got, err = http.Get(dj.URL)
+	must(t, err)
+	body, _ = io.ReadAll(got.Body)
+	got.Body.Close()
+	if got.StatusCode != http.StatusOK || !bytes.Equal(body, pdf) || time.Until(dj.ExpiresAt) <= 0 || time.Until(dj.ExpiresAt) > time.Hour {
+		t.Errorf("json download: %d, %d bytes, expires %v", got.StatusCode, len(body), dj.ExpiresAt)
+	}
+	must(t, e.db.Pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM usage_events WHERE asset_id = $1 AND type = 'download'`, a.ID).Scan(&n))
+	if n != 2 {
+		t.Errorf("download events = %d after the JSON download, want 2", n)
+	}
+	e.fail(e.do("GET", "/api/v1/assets/"+a.ID+"/download?format=xml", e.repTok, nil), http.StatusBadRequest, "invalid_input")
 }
 
 func TestUploadContentTypeIsSniffed(t *testing.T) {
