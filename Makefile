@@ -10,18 +10,23 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build deps run test vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
+.PHONY: all build web deps run test test-web screenshots vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
 
 all: build
 
 help:
 	@echo "make run    build, prepare PostgreSQL, migrate, create the demo org, serve on :8080"
 	@echo "make test   prepare PostgreSQL and MinIO, then go vet and go test -race ./..."
-	@echo "make build  build $(BIN)"
+	@echo "make build  build $(BIN) with the web app embedded"
+	@echo "make screenshots  refresh docs/screenshots from the browser tests"
 	@echo "make bench  run the benchmarks (see docs/benchmarks.md)"
 
-build:
+build: web
 	$(GO) build -o $(BIN) ./cmd/stagecraft
+
+# web builds the single-page app into frontend/web/dist (embedded by build).
+web:
+	@scripts/web.sh build
 
 # deps installs the optional document tools (poppler-utils) when possible.
 deps:
@@ -41,15 +46,33 @@ vet:
 	$(GO) vet ./...
 
 # test starts what the integration tests need (PostgreSQL database
-# "stagecraft_test", a private MinIO on a loopback port), runs everything,
-# and stops MinIO again.
-test: vet deps
+# "stagecraft_test", a private MinIO on a loopback port), runs everything —
+# go vet, the Go tests with the race detector, the web app's unit tests and
+# its browser tests in chromium against a real server — and stops MinIO.
+test: vet deps build
 	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
 	mkdir -p "$(TEST_TMP)"; \
 	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
 	eval "$$(scripts/minio.sh start "$(TEST_TMP)")"; \
 	echo "PostgreSQL: $$TEST_DATABASE_URL"; echo "MinIO: $$TEST_S3_ENDPOINT"; \
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-web
+
+# test-web runs the web app's unit tests (Vitest) and browser tests
+# (Playwright driving Debian's chromium against bin/stagecraft).
+test-web:
+	@export CHROMIUM="$$(scripts/chromium.sh)"; \
+	export E2E_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
+	export STAGECRAFT_BIN="$(CURDIR)/$(BIN)"; \
+	cd frontend/web && npx vitest run && node --test --test-concurrency=1 e2e/
+
+# screenshots saves the main pages, filled with the demo organisation,
+# under docs/screenshots.
+screenshots: build
+	@export CHROMIUM="$$(scripts/chromium.sh)"; \
+	export E2E_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
+	export STAGECRAFT_BIN="$(CURDIR)/$(BIN)"; \
+	cd frontend/web && node e2e/screenshots.mjs
 
 # unit runs the tests that need no servers (the others skip).
 unit:

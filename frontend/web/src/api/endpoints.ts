@@ -1,0 +1,158 @@
+// One function per API call the web app makes.
+import { request, fetchRaw, upload, type UploadProgress } from './client';
+import type {
+  APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, Deal, EventType, Link, Page,
+  Recommendation, Role, Scorecard, SearchResult, Session, Taxonomy, User,
+} from './types';
+
+/** pageOf fetches a list, treating a missing list as empty. */
+async function pageOf<T>(path: string, query?: Record<string, unknown>): Promise<Page<T>> {
+  const p = await request<Page<T>>(path, { query: query as never });
+  return { ...p, items: p.items ?? [], total: p.total ?? p.items?.length ?? 0 };
+}
+
+export const login = (email: string, password: string) =>
+  request<Session>('/auth/login', { method: 'POST', body: { email, password } });
+export const me = () => request<User>('/me');
+
+export const getTaxonomy = () => request<Taxonomy>('/taxonomy');
+export const putTaxonomy = (t: Taxonomy) => request<Taxonomy>('/taxonomy', { method: 'PUT', body: t });
+
+export interface SearchParams {
+  q?: string;
+  stage?: string[];
+  persona?: string[];
+  industry?: string[];
+  product?: string[];
+  type?: string[];
+  deal_id?: string;
+  limit?: number;
+  offset?: number;
+}
+export const search = (p: SearchParams, signal?: AbortSignal) =>
+  request<SearchResult>('/search', { query: { ...p }, signal });
+
+export interface AssetListParams {
+  status?: AssetStatus[];
+  stage?: string[];
+  persona?: string[];
+  limit?: number;
+  offset?: number;
+}
+export const listAssets = (p: AssetListParams) => pageOf<Asset>('/assets', { ...p });
+export const getAsset = (id: string) => request<Asset>(`/assets/${id}`);
+export const listVersions = (id: string) => pageOf<AssetVersion>(`/assets/${id}/versions`, { limit: 100 });
+
+export interface AssetPatch {
+  title?: string;
+  description?: string;
+  status?: AssetStatus;
+  stages?: string[];
+  personas?: string[];
+  industries?: string[];
+  products?: string[];
+  tags?: string[];
+  expires_at?: string | null;
+}
+export const patchAsset = (id: string, p: AssetPatch) => request<Asset>(`/assets/${id}`, { method: 'PATCH', body: p });
+export const archiveAsset = (id: string) => request<void>(`/assets/${id}`, { method: 'DELETE' });
+
+export interface UploadMeta {
+  title?: string;
+  status?: AssetStatus;
+  stages?: string[];
+  personas?: string[];
+  industries?: string[];
+  products?: string[];
+  tags?: string[];
+}
+export function uploadAsset(file: File, meta: UploadMeta, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(meta)) {
+    if (Array.isArray(v)) {
+      if (v.length) form.append(k, v.join(','));
+    } else if (v) form.append(k, v);
+  }
+  // The file goes last, so the server checks the fields before storing it.
+  form.append('file', file, file.name);
+  return upload<Asset>('/assets', form, onProgress, signal);
+}
+export function uploadVersion(id: string, file: File, onProgress?: (p: UploadProgress) => void) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return upload<Asset>(`/assets/${id}/versions`, form, onProgress);
+}
+
+/** downloadURL asks for a short-lived URL of the current file, recording
+ * a download (on the deal, when one is given). */
+export async function downloadURL(id: string, dealID?: string): Promise<string> {
+  const r = await request<{ url: string }>(`/assets/${id}/download`, { query: { deal_id: dealID, format: 'json' } });
+  return r.url;
+}
+
+export interface DealListParams {
+  status?: string;
+  owner?: 'me';
+  limit?: number;
+  offset?: number;
+}
+export const listDeals = (p: DealListParams) => pageOf<Deal>('/deals', { ...p });
+export const getDeal = (id: string) => request<Deal>(`/deals/${id}`);
+export const attachAsset = (dealID: string, assetID: string) =>
+  request<unknown>(`/deals/${dealID}/assets`, { method: 'POST', body: { asset_id: assetID } });
+
+export const recommendations = (dealID: string, limit = 6) =>
+  pageOf<Recommendation>('/recommendations', { deal_id: dealID, limit });
+
+export interface NewLink {
+  asset_id: string;
+  deal_id?: string;
+  recipient_email?: string;
+  expires_at?: string;
+}
+export const createLink = (l: NewLink) => request<Link>('/links', { method: 'POST', body: l });
+export const listLinks = (p: { asset_id?: string; deal_id?: string; limit?: number }) =>
+  pageOf<Link>('/links', { ...p });
+export const revokeLink = (id: string) => request<void>(`/links/${id}`, { method: 'DELETE' });
+
+export function recordEvent(type: EventType, assetID: string, dealID?: string, meta?: Record<string, unknown>) {
+  return request<unknown>('/events', {
+    method: 'POST',
+    body: {
+      events: [{
+        id: crypto.randomUUID(), type, asset_id: assetID, deal_id: dealID || undefined,
+        occurred_at: new Date().toISOString(), meta: meta ?? {},
+      }],
+    },
+  });
+}
+
+export interface AnalyticsParams {
+  from?: string;
+  to?: string;
+  stage?: string;
+  persona?: string;
+  sort?: string;
+}
+export const scorecard = (p: AnalyticsParams) => request<Scorecard>('/analytics/assets', { query: { ...p } });
+export async function scorecardCSV(p: AnalyticsParams): Promise<Blob> {
+  const res = await fetchRaw('/analytics/assets', { query: { ...p, format: 'csv' } });
+  return res.blob();
+}
+export const assetAnalytics = (id: string, p: AnalyticsParams = {}) =>
+  request<AssetDetail>(`/analytics/assets/${id}`, { query: { ...p } });
+export const unusedAssets = (days: number) => pageOf<Asset>('/analytics/unused', { days });
+
+export const listUsers = () => pageOf<User>('/users', { limit: 100 });
+export const createUser = (u: { email: string; name: string; role: Role; password: string }) =>
+  request<User>('/users', { method: 'POST', body: u });
+export const patchUser = (id: string, p: { name?: string; role?: Role }) =>
+  request<User>(`/users/${id}`, { method: 'PATCH', body: p });
+
+export const listTokens = () => pageOf<APIToken>('/api-tokens', { limit: 100 });
+export const createToken = (name: string) =>
+  request<APIToken & { token: string }>('/api-tokens', { method: 'POST', body: { name } });
+export const revokeToken = (id: string) => request<void>(`/api-tokens/${id}`, { method: 'DELETE' });
+
+export const usageSeries = (p: { from?: string; to?: string }) =>
+  request<{ series: import('./types').WeekUse[] }>('/analytics/usage', { query: { ...p } });

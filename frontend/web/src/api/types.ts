@@ -1,0 +1,200 @@
+// Types of the Stagecraft HTTP API (see /api/v1/openapi.json).
+
+export type Role = 'admin' | 'marketer' | 'rep';
+
+export interface User {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  created_at?: string;
+}
+
+export interface Session {
+  token: string;
+  expires_at: string;
+  user: User;
+}
+
+export interface Term {
+  key: string;
+  label: string;
+  order: number;
+}
+
+export interface Taxonomy {
+  stages: Term[];
+  personas: Term[];
+  industries: Term[];
+  products: Term[];
+}
+
+export type AssetType = 'pdf' | 'deck' | 'document' | 'spreadsheet' | 'image' | 'video' | 'text' | 'link' | 'other';
+export type AssetStatus = 'draft' | 'published' | 'archived';
+export type IndexStatus = 'pending' | 'indexed' | 'failed';
+
+export interface AssetVersion {
+  id: string;
+  number: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  page_count: number | null;
+  uploaded_by: string;
+  created_at: string;
+}
+
+export interface Asset {
+  id: string;
+  title: string;
+  description: string;
+  type: AssetType;
+  status: AssetStatus;
+  stages: string[];
+  personas: string[];
+  industries: string[];
+  products: string[];
+  tags: string[];
+  expires_at: string | null;
+  owner_id: string;
+  current_version: AssetVersion;
+  index_status: IndexStatus;
+  index_error: string | null;
+  thumbnail_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export type FacetName = 'stages' | 'personas' | 'industries' | 'products' | 'types';
+
+export interface SearchHit {
+  asset: Asset;
+  score: number;
+  highlights?: { title?: string; text?: string };
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  facets: Partial<Record<FacetName, Record<string, number>>>;
+  took_ms: number;
+  estimated?: boolean;
+}
+
+export type DealStatus = 'open' | 'won' | 'lost';
+
+export interface Deal {
+  id: string;
+  external_id: string;
+  name: string;
+  account: string;
+  amount: number | null;
+  currency: string;
+  stage: string;
+  status: DealStatus;
+  owner_id: string | null;
+  owner_email: string | null;
+  owner_name?: string;
+  personas: string[];
+  industry: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Link {
+  id: string;
+  url: string;
+  token: string;
+  asset_id: string;
+  deal_id: string | null;
+  sharer_id: string;
+  recipient_email: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+  opens?: number;
+  last_opened_at?: string | null;
+  seconds_viewed?: number;
+}
+
+export interface Recommendation {
+  asset: Asset;
+  reason: string;
+  lift: number | null;
+  deals_won: number;
+}
+
+export interface AssetScore {
+  asset_id: string;
+  title: string;
+  uses: number;
+  unique_users: number;
+  deals_influenced: number;
+  deals_closed: number;
+  deals_won: number;
+  win_rate: number | null;
+  win_rate_ci: [number, number] | null;
+  baseline_win_rate: number | null;
+  lift: number | null;
+  revenue_influenced: number;
+  link_opens: number;
+  last_used_at: string | null;
+}
+
+export interface OverallScore {
+  deals_closed: number;
+  deals_won: number;
+  win_rate: number | null;
+}
+
+export interface Scorecard {
+  overall: OverallScore;
+  assets: AssetScore[];
+}
+
+export interface Breakdown {
+  key: string;
+  deals_influenced: number;
+  deals_closed: number;
+  deals_won: number;
+  win_rate: number | null;
+}
+
+export interface UserUse {
+  user_id: string;
+  email: string;
+  name: string;
+  uses: number;
+  last_used_at: string;
+}
+
+export interface WeekUse {
+  week: string;
+  uses: number;
+  link_opens: number;
+}
+
+export interface AssetDetail extends AssetScore {
+  by_stage: Breakdown[];
+  by_persona: Breakdown[];
+  by_user: UserUse[];
+  series: WeekUse[];
+}
+
+export interface APIToken {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export type EventType = 'view' | 'download' | 'share' | 'present' | 'copy_link' | 'attach';

@@ -1,0 +1,87 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { useAuth, useUser } from '../auth';
+import { ErrorBoundary } from './ErrorBoundary';
+
+function initials(name: string, email: string): string {
+  const src = name.trim() || email;
+  const parts = src.split(/[\s@.]+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '') + (parts[1]?.[0] ?? '')).toUpperCase() || '?';
+}
+
+const roleLabel = { admin: 'Admin', marketer: 'Marketer', rep: 'Sales rep' } as const;
+
+function AccountMenu() {
+  const user = useUser();
+  const { signOut } = useAuth();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const location = useLocation();
+  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onDoc = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+  return (
+    <div className="menu" ref={ref}>
+      <button className="menu-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <span className="avatar" aria-hidden="true">{initials(user.name, user.email)}</span>
+        <span className="who-name">{user.name || user.email}</span>
+        <span aria-hidden="true">▾</span>
+        <span className="sr-only">Account menu</span>
+      </button>
+      {open && (
+        <div className="menu-list" role="menu">
+          <div className="who">
+            <strong>{user.name || user.email}</strong>
+            <small>{user.email}</small>
+            <small>{roleLabel[user.role]}</small>
+          </div>
+          <Link role="menuitem" to="/settings">API tokens &amp; account</Link>
+          <button role="menuitem" onClick={signOut}>Sign out</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Layout() {
+  const { can } = useAuth();
+  const location = useLocation();
+  return (
+    <>
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/" className="brand">
+            <img src="/favicon.svg" alt="" />
+            <span>Stagecraft</span>
+          </Link>
+          <nav className="nav" aria-label="Main">
+            <NavLink to="/" end>Home</NavLink>
+            <NavLink to="/search">Search</NavLink>
+            {can('admin', 'marketer') && <NavLink to="/library">Library</NavLink>}
+            {can('admin', 'marketer') && <NavLink to="/analytics">Analytics</NavLink>}
+            {can('admin') && <NavLink to="/admin">Admin</NavLink>}
+          </nav>
+          <AccountMenu />
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {/* Keyed by page, so moving to another page clears an error. */}
+        <ErrorBoundary key={location.pathname}>
+          <Outlet />
+        </ErrorBoundary>
+      </main>
+    </>
+  );
+}

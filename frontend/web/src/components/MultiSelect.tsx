@@ -1,0 +1,61 @@
+import { useEffect, useRef } from 'react';
+import type { FacetName, Taxonomy } from '../api/types';
+import { label, terms } from '../lib/taxonomy';
+
+/** MultiSelect edits a list of taxonomy keys: the chips are the current
+ * value; opening it lists every term with a checkbox. Changes apply when
+ * the list closes, as one save. */
+export function MultiSelect({ tax, facet, value, onChange, ariaLabel, disabled }: {
+  tax?: Taxonomy;
+  facet: FacetName;
+  value: string[];
+  onChange: (v: string[]) => void;
+  ariaLabel: string;
+  disabled?: boolean;
+}) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const draft = useRef<string[]>(value);
+  useEffect(() => {
+    draft.current = value;
+  }, [value]);
+
+  const commit = () => {
+    const next = draft.current;
+    if (next.length !== value.length || next.some((k) => !value.includes(k))) onChange(next);
+  };
+
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    const onDoc = (e: MouseEvent) => {
+      if (d.open && !d.contains(e.target as Node)) d.open = false;
+    };
+    document.addEventListener('mousedown', onDoc);
+    return () => document.removeEventListener('mousedown', onDoc);
+  }, []);
+
+  const list = terms(tax, facet);
+  const cls = facet === 'stages' ? 'stage' : facet === 'personas' ? 'persona' : '';
+  return (
+    <details className="multi" ref={ref} onToggle={(e) => { if (!e.currentTarget.open) commit(); }}
+      onKeyDown={(e) => { if (e.key === 'Escape' && ref.current) { ref.current.open = false; } }}>
+      <summary aria-label={ariaLabel} aria-disabled={disabled} onClick={(e) => disabled && e.preventDefault()}>
+        {value.length ? value.map((k) => <span key={k} className={`chip ${cls}`}>{label(tax, facet, k)}</span>)
+          : <span className="add-chip">+ add</span>}
+      </summary>
+      <div className="pop" role="group" aria-label={ariaLabel}>
+        {list.map((t) => (
+          <label key={t.key}>
+            <input type="checkbox" defaultChecked={value.includes(t.key)}
+              onChange={(e) => {
+                const cur = draft.current;
+                draft.current = e.target.checked ? [...cur, t.key] : cur.filter((k) => k !== t.key);
+              }} />
+            {t.label}
+          </label>
+        ))}
+        {!list.length && <span className="muted small">No terms yet — an admin adds them under Admin.</span>}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,130 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { errorMessage } from '../api/client';
+import * as api from '../api/endpoints';
+import type { Asset, Link } from '../api/types';
+import { fromDateInput } from '../lib/format';
+import { DealSelect } from './DealSelect';
+import { Alert, Modal, copyText, useToast } from './ui';
+
+/** ShareDialog makes a tracked link for an asset, on a deal and for a
+ * recipient when given, and copies it. */
+export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?: string; onClose: () => void }) {
+  const [deal, setDeal] = useState(dealID ?? '');
+  const [recipient, setRecipient] = useState('');
+  const [expires, setExpires] = useState('');
+  const [link, setLink] = useState<Link | null>(null);
+  const [copied, setCopied] = useState(false);
+  const toast = useToast();
+  const qc = useQueryClient();
+
+  const create = useMutation({
+    mutationFn: () =>
+      api.createLink({
+        asset_id: asset.id,
+        deal_id: deal || undefined,
+        recipient_email: recipient.trim() || undefined,
+        expires_at: fromDateInput(expires) ?? undefined,
+      }),
+    onSuccess: async (l) => {
+      setLink(l);
+      qc.invalidateQueries({ queryKey: ['links'] });
+      const ok = await copyText(l.url);
+      setCopied(ok);
+      if (ok) {
+        toast('Tracked link copied to the clipboard.');
+        api.recordEvent('copy_link', asset.id, deal || undefined).catch(() => {});
+      }
+    },
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+
+  const copyAgain = async () => {
+    if (!link) return;
+    const ok = await copyText(link.url);
+    setCopied(ok);
+    toast(ok ? 'Copied.' : 'Select the link and copy it.', !ok);
+  };
+
+  return (
+    <Modal title="Copy tracked link" onClose={onClose}>
+      {!link ? (
+        <form onSubmit={submit}>
+          <p className="muted">
+            Opens of this link are recorded against the deal, so you can see when <strong>{asset.title}</strong> is read.
+          </p>
+          <label className="field">
+            <span>Deal</span>
+            <DealSelect value={deal} onChange={setDeal} />
+          </label>
+          <label className="field">
+            <span>Recipient email (optional)</span>
+            <input className="input" type="email" value={recipient} onChange={(e) => setRecipient(e.target.value)}
+              placeholder="buyer@prospect.com" autoComplete="off" />
+          </label>
+          <label className="field">
+            <span>Expires (optional)</span>
+            <input className="input" type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
+          </label>
+          {create.error && <div className="alert" role="alert">{errorMessage(create.error)}</div>}
+          <div className="btn-row">
+            <button className="btn primary" type="submit" disabled={create.isPending}>
+              {create.isPending ? 'Creating…' : 'Create and copy link'}
+            </button>
+            <button className="btn" type="button" onClick={onClose}>Cancel</button>
+          </div>
+        </form>
+      ) : (
+        <div>
+          <p>{copied ? 'The link is on your clipboard.' : 'Your link is ready. Copy it below.'}</p>
+          <div className="copy-row">
+            <input className="input" readOnly value={link.url} aria-label="Tracked link" onFocus={(e) => e.currentTarget.select()} />
+            <button className="btn primary" onClick={copyAgain}>Copy</button>
+          </div>
+          <p className="muted small" style={{ marginTop: 12 }}>
+            {link.deal_id ? 'Opens are attributed to the deal.' : 'Not tied to a deal: opens are counted for the asset only.'}
+            {link.expires_at ? ' The link expires at the end of the chosen day.' : ''}
+          </p>
+          <div className="btn-row">
+            <button className="btn" onClick={onClose}>Done</button>
+          </div>
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+/** AttachDialog records that an asset was used on a deal. */
+export function AttachDialog({ asset, dealID, onClose }: { asset: Asset; dealID?: string; onClose: () => void }) {
+  const [deal, setDeal] = useState(dealID ?? '');
+  const toast = useToast();
+  const attach = useMutation({
+    mutationFn: () => api.attachAsset(deal, asset.id),
+    onSuccess: () => {
+      toast(`Attached to the deal.`);
+      onClose();
+    },
+  });
+  return (
+    <Modal title="Attach to deal" onClose={onClose}>
+      <form onSubmit={(e) => { e.preventDefault(); attach.mutate(); }}>
+        <p className="muted">Record that <strong>{asset.title}</strong> was used on a deal.</p>
+        <label className="field">
+          <span>Deal</span>
+          <DealSelect value={deal} onChange={setDeal} noneLabel="Choose a deal" />
+        </label>
+        <Alert error={attach.error} />
+        <div className="btn-row">
+          <button className="btn primary" type="submit" disabled={!deal || attach.isPending}>
+            {attach.isPending ? 'Attaching…' : 'Attach'}
+          </button>
+          <button className="btn" type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,141 @@
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { errorMessage } from '../api/client';
+
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+  return <span className="spinner" role="status" aria-label={label} />;
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state" aria-busy="true">
+      <Spinner label={label} /> <span>{label}</span>
+    </div>
+  );
+}
+
+export function Empty({ title, children, icon = '○' }: { title: string; children?: ReactNode; icon?: string }) {
+  return (
+    <div className="state">
+      <div className="icon" aria-hidden="true">{icon}</div>
+      <h3>{title}</h3>
+      {children && <div>{children}</div>}
+    </div>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  return (
+    <div className="state error" role="alert">
+      <h3>Could not load this</h3>
+      <p>{errorMessage(error)}</p>
+      {retry && (
+        <button className="btn" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Alert({ error, kind }: { error?: unknown; kind?: 'info' | 'warn'; children?: ReactNode }) {
+  if (!error) return null;
+  return (
+    <div className={`alert ${kind ?? ''}`} role="alert">
+      {errorMessage(error)}
+    </div>
+  );
+}
+
+/** Modal is a native <dialog>: focus is trapped and Escape closes it. */
+export function Modal({ title, onClose, children, footer }: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal?.();
+    return () => d?.close?.();
+  }, []);
+  return (
+    <dialog ref={ref} className="modal" aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}
+      onClick={(e) => { if (e.target === ref.current) onClose(); }}>
+      <header>
+        <h2>{title}</h2>
+        <button className="btn ghost small" onClick={onClose} aria-label="Close">✕</button>
+      </header>
+      <div className="body">{children}</div>
+      {footer && <footer>{footer}</footer>}
+    </dialog>
+  );
+}
+
+interface Toast {
+  id: number;
+  text: string;
+  error?: boolean;
+}
+const ToastContext = createContext<(text: string, error?: boolean) => void>(() => {});
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const next = useRef(1);
+  const push = useCallback((text: string, error = false) => {
+    const id = next.current++;
+    setToasts((t) => [...t, { id, text, error }]);
+    window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), error ? 7000 : 3500);
+  }, []);
+  return (
+    <ToastContext.Provider value={push}>
+      {children}
+      <div className="toasts" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} className={`toast ${t.error ? 'error' : ''}`} role={t.error ? 'alert' : 'status'}>
+            {t.text}
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}
+
+export const useToast = () => useContext(ToastContext);
+
+/** copyText copies to the clipboard, falling back to a selected text area
+ * where the async clipboard is unavailable (plain-HTTP deployments). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Fall through to the legacy path.
+  }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.style.position = 'fixed';
+  ta.style.opacity = '0';
+  document.body.appendChild(ta);
+  ta.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  ta.remove();
+  return ok;
+}
+
+export function SearchIcon() {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <circle cx="11" cy="11" r="7" />
+      <path d="m20 20-3.5-3.5" />
+    </svg>
+  );
+}

@@ -1,0 +1,58 @@
+// The state of a batch of uploads, as a reducer: pure, so it is tested
+// without a browser.
+
+export type UploadState = 'queued' | 'uploading' | 'done' | 'failed';
+
+export interface UploadItem {
+  id: number;
+  name: string;
+  size: number;
+  state: UploadState;
+  loaded: number;
+  error?: string;
+  assetID?: string;
+}
+
+export type UploadAction =
+  | { type: 'add'; items: { id: number; name: string; size: number }[] }
+  | { type: 'start'; id: number }
+  | { type: 'progress'; id: number; loaded: number }
+  | { type: 'done'; id: number; assetID: string }
+  | { type: 'failed'; id: number; error: string }
+  | { type: 'clear' };
+
+export function uploadReducer(items: UploadItem[], a: UploadAction): UploadItem[] {
+  const set = (id: number, f: (i: UploadItem) => UploadItem) => items.map((i) => (i.id === id ? f(i) : i));
+  switch (a.type) {
+    case 'add':
+      return [...items, ...a.items.map((i) => ({ ...i, state: 'queued' as const, loaded: 0 }))];
+    case 'start':
+      return set(a.id, (i) => ({ ...i, state: 'uploading', loaded: 0, error: undefined }));
+    case 'progress':
+      return set(a.id, (i) => ({ ...i, loaded: Math.min(a.loaded, i.size) }));
+    case 'done':
+      return set(a.id, (i) => ({ ...i, state: 'done', loaded: i.size, assetID: a.assetID }));
+    case 'failed':
+      return set(a.id, (i) => ({ ...i, state: 'failed', error: a.error }));
+    case 'clear':
+      return items.filter((i) => i.state === 'queued' || i.state === 'uploading');
+  }
+}
+
+/** nextToStart picks the queued items that may start, given how many may
+ * run at once. */
+export function nextToStart(items: UploadItem[], parallel: number): UploadItem[] {
+  const running = items.filter((i) => i.state === 'uploading').length;
+  return items.filter((i) => i.state === 'queued').slice(0, Math.max(0, parallel - running));
+}
+
+/** fraction is an item's progress in [0, 1]. */
+export function fraction(i: UploadItem): number {
+  if (i.state === 'done') return 1;
+  return i.size > 0 ? Math.min(1, i.loaded / i.size) : 0;
+}
+
+/** titleFromFilename turns "Q3_pricing-deck.v2.pdf" into "Q3 pricing deck v2". */
+export function titleFromFilename(name: string): string {
+  return name.replace(/\.[a-z0-9]{1,5}$/i, '').replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,224 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, errorMessage } from '../api/client';
+import { useTaxonomy } from '../api/hooks';
+import * as api from '../api/endpoints';
+import type { Role, Taxonomy, Term } from '../api/types';
+import { useUser } from '../auth';
+import { Empty, ErrorState, Loading, useToast } from '../components/ui';
+import { date } from '../lib/format';
+import { keyFromLabel } from '../lib/taxonomy';
+
+const roles: { key: Role; label: string; hint: string }[] = [
+  { key: 'rep', label: 'Sales rep', hint: 'finds, shares and uses published collateral' },
+  { key: 'marketer', label: 'Marketer', hint: 'manages collateral and sees all analytics' },
+  { key: 'admin', label: 'Admin', hint: 'everything, plus users and taxonomy' },
+];
+
+export default function Admin() {
+  const [tab, setTab] = useState<'users' | 'taxonomy'>('users');
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Admin</h1>
+          <p>People, their roles, and the vocabulary collateral and deals are tagged with.</p>
+        </div>
+      </div>
+      <div className="tabs" role="tablist">
+        <button role="tab" aria-selected={tab === 'users'} onClick={() => setTab('users')}>Users and roles</button>
+        <button role="tab" aria-selected={tab === 'taxonomy'} onClick={() => setTab('taxonomy')}>Taxonomy</button>
+      </div>
+      {tab === 'users' ? <Users /> : <TaxonomyEditor />}
+    </>
+  );
+}
+
+function Users() {
+  const me = useUser();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const users = useQuery({ queryKey: ['users'], queryFn: api.listUsers });
+  const setRole = useMutation({
+    mutationFn: ({ id, role }: { id: string; role: Role }) => api.patchUser(id, { role }),
+    onSuccess: (u) => {
+      toast(`${u.name || u.email} is now ${roles.find((r) => r.key === u.role)?.label.toLowerCase()}.`);
+      qc.invalidateQueries({ queryKey: ['users'] });
+    },
+    onError: (err) => {
+      toast(errorMessage(err), true);
+      qc.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  return (
+    <div className="split-wide">
+      <section className="panel" style={{ padding: 0 }} aria-label="Users">
+        {users.isLoading ? <Loading /> : users.error ? <ErrorState error={users.error} retry={() => users.refetch()} /> : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Since</th></tr></thead>
+              <tbody>
+                {users.data!.items.map((u) => (
+                  <tr key={u.id}>
+                    <td>{u.name || '—'}{u.id === me.id && <span className="faint small"> (you)</span>}</td>
+                    <td>{u.email}</td>
+                    <td>
+                      <select className="input" style={{ height: 28, width: 130 }} value={u.role} aria-label={`Role of ${u.email}`}
+                        onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })}>
+                        {roles.map((r) => <option key={r.key} value={r.key}>{r.label}</option>)}
+                      </select>
+                    </td>
+                    <td className="nowrap">{date(u.created_at ?? null)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <NewUser />
+    </div>
+  );
+}
+
+function NewUser() {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [form, setForm] = useState({ name: '', email: '', role: 'rep' as Role, password: '' });
+  const create = useMutation({
+    mutationFn: () => api.createUser(form),
+    onSuccess: (u) => {
+      toast(`Added ${u.email}. Share the password with them safely.`);
+      setForm({ name: '', email: '', role: 'rep', password: '' });
+      qc.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const err = create.error instanceof ApiError ? create.error : null;
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form className="panel" onSubmit={submit} aria-labelledby="new-user-title">
+      <h2 id="new-user-title">Add a user</h2>
+      <label className="field"><span>Name</span><input className="input" value={form.name} onChange={set('name')} /></label>
+      <label className="field"><span>Email</span>
+        <input className="input" type="email" required value={form.email} onChange={set('email')} autoComplete="off" />
+      </label>
+      <label className="field"><span>Role</span>
+        <select className="input" value={form.role} onChange={set('role')}>
+          {roles.map((r) => <option key={r.key} value={r.key}>{r.label}</option>)}
+        </select>
+        <span className="hint">{roles.find((r) => r.key === form.role)?.hint}</span>
+      </label>
+      <label className="field"><span>Initial password</span>
+        <input className="input" type="password" required minLength={10} value={form.password} onChange={set('password')} autoComplete="new-password" />
+        <span className="hint">At least 10 characters.</span>
+      </label>
+      {create.error != null && <div className="alert" role="alert">{err?.message ?? errorMessage(create.error)}</div>}
+      <button className="btn primary" type="submit" disabled={create.isPending}>{create.isPending ? 'Adding…' : 'Add user'}</button>
+    </form>
+  );
+}
+
+const facetTitles: { facet: keyof Taxonomy; title: string; hint: string }[] = [
+  { facet: 'stages', title: 'Deal stages', hint: 'In funnel order: analytics compare deals that reached the same stage.' },
+  { facet: 'personas', title: 'Buyer personas', hint: 'Who the collateral speaks to.' },
+  { facet: 'industries', title: 'Industries', hint: '' },
+  { facet: 'products', title: 'Products', hint: '' },
+];
+
+function TaxonomyEditor() {
+  const { data, isLoading, error, refetch } = useTaxonomy();
+  const [draft, setDraft] = useState<Taxonomy | null>(null);
+  const qc = useQueryClient();
+  const toast = useToast();
+  useEffect(() => {
+    if (data) setDraft(structuredClone(data));
+  }, [data]);
+  const save = useMutation({
+    mutationFn: (t: Taxonomy) => api.putTaxonomy(t),
+    onSuccess: (t) => {
+      qc.setQueryData(['taxonomy'], t);
+      toast('Taxonomy saved.');
+    },
+  });
+  if (isLoading) return <Loading />;
+  if (error) return <ErrorState error={error} retry={() => refetch()} />;
+  if (!draft) return null;
+  const dirty = JSON.stringify(draft) !== JSON.stringify(data);
+  const update = (facet: keyof Taxonomy, terms: Term[]) =>
+    setDraft({ ...draft, [facet]: terms.map((t, i) => ({ ...t, order: i + 1 })) });
+  return (
+    <>
+      <div className="grid cols-2">
+        {facetTitles.map((f) => (
+          <FacetEditor key={f.facet} title={f.title} hint={f.hint} terms={draft[f.facet]} ordered={f.facet === 'stages'}
+            onChange={(t) => update(f.facet, t)} />
+        ))}
+      </div>
+      {save.error != null && <div className="alert" role="alert" style={{ marginTop: 16 }}>{errorMessage(save.error)}</div>}
+      <div className="btn-row" style={{ marginTop: 16 }}>
+        <button className="btn primary" disabled={!dirty || save.isPending} onClick={() => save.mutate(draft)}>
+          {save.isPending ? 'Saving…' : 'Save taxonomy'}
+        </button>
+        <button className="btn" disabled={!dirty} onClick={() => setDraft(structuredClone(data!))}>Discard changes</button>
+        <span className="muted small">Terms in use by collateral or deals cannot be removed.</span>
+      </div>
+    </>
+  );
+}
+
+function FacetEditor({ title, hint, terms, ordered, onChange }: {
+  title: string;
+  hint: string;
+  terms: Term[];
+  ordered: boolean;
+  onChange: (t: Term[]) => void;
+}) {
+  const [newLabel, setNewLabel] = useState('');
+  const sorted = [...terms].sort((a, b) => a.order - b.order);
+  const move = (i: number, d: number) => {
+    const next = [...sorted];
+    [next[i], next[i + d]] = [next[i + d], next[i]];
+    onChange(next);
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const key = keyFromLabel(newLabel);
+    if (!key || sorted.some((t) => t.key === key)) return;
+    onChange([...sorted, { key, label: newLabel.trim(), order: sorted.length + 1 }]);
+    setNewLabel('');
+  };
+  return (
+    <section className="panel" aria-label={title}>
+      <h2>{title}</h2>
+      {hint && <p className="muted small">{hint}</p>}
+      {!sorted.length ? <Empty title="No terms" /> : (
+        <ul className="deal-list">
+          {sorted.map((t, i) => (
+            <li key={t.key} className="row" style={{ padding: '4px 0' }}>
+              <input className="input" style={{ height: 30 }} value={t.label} aria-label={`Label of ${t.key}`}
+                onChange={(e) => onChange(sorted.map((x) => (x.key === t.key ? { ...x, label: e.target.value } : x)))} />
+              <code className="faint small nowrap">{t.key}</code>
+              {ordered && (
+                <>
+                  <button className="btn small ghost" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${t.label} up`}>↑</button>
+                  <button className="btn small ghost" disabled={i === sorted.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${t.label} down`}>↓</button>
+                </>
+              )}
+              <button className="btn small ghost danger" onClick={() => onChange(sorted.filter((x) => x.key !== t.key))}
+                aria-label={`Remove ${t.label}`}>✕</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="row" onSubmit={add} style={{ marginTop: 8 }}>
+        <input className="input" style={{ height: 30 }} placeholder="New term" value={newLabel} onChange={(e) => setNewLabel(e.target.value)}
+          aria-label={`New term in ${title}`} />
+        <button className="btn small" type="submit" disabled={!keyFromLabel(newLabel)}>Add</button>
+      </form>
+    </section>
+  );
+}

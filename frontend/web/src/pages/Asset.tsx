@@ -1,0 +1,295 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { fetchBlob } from '../api/client';
+import { useTaxonomy } from '../api/hooks';
+import * as api from '../api/endpoints';
+import type { AssetPatch } from '../api/endpoints';
+import type { Asset, FacetName, Taxonomy } from '../api/types';
+import { useAuth } from '../auth';
+import { AssetActions } from '../components/AssetActions';
+import { IndexBadge, StatusBadge, TermChips } from '../components/Badges';
+import { UsageChart } from '../components/Charts';
+import { MultiSelect } from '../components/MultiSelect';
+import { PdfPreview } from '../components/PdfPreview';
+import { Thumbnail } from '../components/Thumbnail';
+import { Empty, ErrorState, Loading, useToast } from '../components/ui';
+import { errorMessage } from '../api/client';
+import { bytes, date, interval, money, percent, plural, points, relativeTime } from '../lib/format';
+import { label } from '../lib/taxonomy';
+
+const previewable = (a: Asset) => {
+  const ct = a.current_version?.content_type ?? '';
+  return ct === 'application/pdf' || /^image\/(png|jpeg|gif|webp)$/.test(ct) || ct.startsWith('text/plain');
+};
+
+export default function AssetPage() {
+  const { id = '' } = useParams();
+  const [params] = useSearchParams();
+  const dealID = params.get('deal') ?? undefined;
+  const { can } = useAuth();
+  const { data: tax } = useTaxonomy();
+  const asset = useQuery({
+    queryKey: ['asset', id],
+    queryFn: () => api.getAsset(id),
+    refetchInterval: (q) => (q.state.data?.index_status === 'pending' ? 2000 : false),
+  });
+
+  // A visit is a view of the asset, on the deal the rep came from.
+  const viewed = useRef('');
+  useEffect(() => {
+    if (asset.data && viewed.current !== id) {
+      viewed.current = id;
+      api.recordEvent('view', id, dealID).catch(() => {});
+    }
+  }, [asset.data, id, dealID]);
+
+  if (asset.isLoading) return <Loading />;
+  if (asset.error) return <ErrorState error={asset.error} retry={() => asset.refetch()} />;
+  const a = asset.data!;
+  const manager = can('admin', 'marketer');
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="muted small"><Link to="/search">Search</Link> / {a.type.toUpperCase()}</div>
+          <h1>{a.title}</h1>
+          {a.description && <p>{a.description}</p>}
+        </div>
+        <AssetActions asset={a} dealID={dealID} showPreview={false} />
+      </div>
+      <div className="split-wide">
+        <div>
+          <Preview asset={a} />
+          {manager && <AssetAnalytics asset={a} />}
+        </div>
+        <aside>
+          <Details asset={a} tax={tax} editable={manager} />
+          <Versions asset={a} />
+          {manager && <Links asset={a} />}
+        </aside>
+      </div>
+    </>
+  );
+}
+
+function Preview({ asset }: { asset: Asset }) {
+  const ok = previewable(asset);
+  const content = useQuery({
+    queryKey: ['preview', asset.id, asset.current_version?.id],
+    queryFn: ({ signal }) => fetchBlob(`/assets/${asset.id}/preview`, signal),
+    enabled: ok,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+  const [url, setURL] = useState<string>();
+  const [text, setText] = useState<string>();
+  const blob = content.data;
+  useEffect(() => {
+    if (!blob) return;
+    if (blob.type.startsWith('text/')) {
+      blob.slice(0, 200_000).text().then(setText);
+      return;
+    }
+    const u = URL.createObjectURL(blob);
+    setURL(u);
+    return () => URL.revokeObjectURL(u);
+  }, [blob]);
+
+  if (!ok) {
+    return (
+      <div className="panel">
+        <div className="row" style={{ alignItems: 'flex-start' }}>
+          <Thumbnail asset={asset} />
+          <div>
+            <h3>No preview for this file type</h3>
+            <p className="muted">{asset.current_version?.filename} can be downloaded and opened in its own application.</p>
+          </div>
+        </div>
+      </div>
+    );
+  }
+  if (content.isLoading) return <div className="preview"><Loading label="Loading preview…" /></div>;
+  if (content.error) return <div className="alert warn">The preview could not be loaded: {errorMessage(content.error)}</div>;
+  if (blob?.type === 'application/pdf') return <PdfPreview data={blob} title={asset.title} />;
+  if (text !== undefined) return <pre className="panel" style={{ whiteSpace: 'pre-wrap', maxHeight: '70vh', overflow: 'auto' }}>{text}</pre>;
+  return url ? <div className="preview"><img src={url} alt={asset.title} /></div> : null;
+}
+
+const facets: { facet: FacetName; key: keyof AssetPatch & keyof Asset; title: string }[] = [
+  { facet: 'stages', key: 'stages', title: 'Stages' },
+  { facet: 'personas', key: 'personas', title: 'Personas' },
+  { facet: 'industries', key: 'industries', title: 'Industries' },
+  { facet: 'products', key: 'products', title: 'Products' },
+];
+
+function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; editable: boolean }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const patch = useMutation({
+    mutationFn: (p: AssetPatch) => api.patchAsset(asset.id, p),
+    onSuccess: (a) => {
+      qc.setQueryData(['asset', a.id], a);
+      qc.invalidateQueries({ queryKey: ['assets'] });
+      toast('Saved.');
+    },
+    onError: (err) => toast(errorMessage(err), true),
+  });
+  const v = asset.current_version;
+  return (
+    <section className="panel" aria-labelledby="details-title">
+      <h2 id="details-title">Details</h2>
+      <dl className="kv">
+        <dt>Status</dt>
+        <dd className="row"><StatusBadge status={asset.status} /> <IndexBadge asset={asset} /></dd>
+        {facets.map((f) => (
+          <div key={f.key} style={{ display: 'contents' }}>
+            <dt>{f.title}</dt>
+            <dd>
+              {editable ? (
+                <MultiSelect tax={tax} facet={f.facet} value={asset[f.key] as string[]} ariaLabel={`${f.title} of ${asset.title}`}
+                  onChange={(val) => patch.mutate({ [f.key]: val })} />
+              ) : (
+                <div className="chips">
+                  <TermChips tax={tax} facet={f.facet} keys={asset[f.key] as string[]}
+                    className={f.facet === 'stages' ? 'stage' : f.facet === 'personas' ? 'persona' : ''} />
+                  {!(asset[f.key] as string[]).length && <span className="faint">—</span>}
+                </div>
+              )}
+            </dd>
+          </div>
+        ))}
+        <dt>Tags</dt>
+        <dd className="chips">{asset.tags.length ? asset.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="faint">—</span>}</dd>
+        <dt>File</dt>
+        <dd>{v?.filename} · {bytes(v?.size)}{v?.page_count ? ` · ${plural(v.page_count, 'page')}` : ''}</dd>
+        <dt>Expires</dt>
+        <dd>{asset.expires_at ? date(asset.expires_at) : 'Never'}</dd>
+        <dt>Updated</dt>
+        <dd>{relativeTime(asset.updated_at)}</dd>
+      </dl>
+      {asset.index_status === 'failed' && asset.index_error && (
+        <div className="alert warn" style={{ marginTop: 12 }}>
+          Its text could not be read ({asset.index_error}); it is found by title, description and tags only.
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Versions({ asset }: { asset: Asset }) {
+  const versions = useQuery({ queryKey: ['versions', asset.id, asset.current_version?.id], queryFn: () => api.listVersions(asset.id) });
+  return (
+    <section className="panel" aria-labelledby="versions-title">
+      <h2 id="versions-title">Versions</h2>
+      {versions.isLoading ? <Loading /> : versions.error ? <ErrorState error={versions.error} /> : (
+        <ol className="deal-list" reversed>
+          {versions.data!.items.map((v) => (
+            <li key={v.id} style={{ padding: '6px 0' }}>
+              <div className="row">
+                <strong>v{v.number}</strong>
+                <span className="muted small" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{v.filename}</span>
+                <span className="spacer" />
+                {v.id === asset.current_version?.id && <span className="badge ok">Current</span>}
+              </div>
+              <div className="faint small">{date(v.created_at)} · {bytes(v.size)}</div>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function Links({ asset }: { asset: Asset }) {
+  const links = useQuery({ queryKey: ['links', asset.id], queryFn: () => api.listLinks({ asset_id: asset.id, limit: 20 }) });
+  return (
+    <section className="panel" aria-labelledby="links-title">
+      <h2 id="links-title">Shared links</h2>
+      {links.isLoading ? <Loading /> : links.error ? <ErrorState error={links.error} /> : !links.data!.items.length ? (
+        <p className="muted">Not shared yet.</p>
+      ) : (
+        <ul className="deal-list">
+          {links.data!.items.map((l) => (
+            <li key={l.id} style={{ padding: '6px 0' }}>
+              <div className="row">
+                <span>{l.recipient_email ?? 'No recipient'}</span>
+                <span className="spacer" />
+                <span className="badge neutral">{plural(l.opens ?? 0, 'open')}</span>
+              </div>
+              <div className="faint small">
+                Shared {relativeTime(l.created_at)}
+                {l.last_opened_at ? ` · last opened ${relativeTime(l.last_opened_at)}` : ''}
+                {l.revoked_at ? ' · revoked' : ''}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function AssetAnalytics({ asset }: { asset: Asset }) {
+  const { data: tax } = useTaxonomy();
+  const q = useQuery({ queryKey: ['asset-analytics', asset.id], queryFn: () => api.assetAnalytics(asset.id) });
+  const [tab, setTab] = useState<'stage' | 'persona' | 'user'>('stage');
+  if (q.isLoading) return <div className="panel" style={{ marginTop: 16 }}><Loading /></div>;
+  if (q.error) return <div className="panel" style={{ marginTop: 16 }}><ErrorState error={q.error} retry={() => q.refetch()} /></div>;
+  const d = q.data!;
+  const liftCls = d.lift == null ? '' : d.lift >= 0 ? 'lift-pos' : 'lift-neg';
+  return (
+    <section className="panel" style={{ marginTop: 16 }} aria-labelledby="perf-title">
+      <h2 id="perf-title">Performance</h2>
+      <div className="grid cols-4">
+        <div className="stat"><div className="label">Uses</div><div className="value">{d.uses}</div>
+          <div className="sub">{plural(d.unique_users, 'rep')} · {plural(d.link_opens, 'prospect open')}</div></div>
+        <div className="stat"><div className="label">Win rate</div><div className="value">{percent(d.win_rate)}</div>
+          <div className="sub">95% CI {interval(d.win_rate_ci)} · {d.deals_won} of {d.deals_closed} closed</div></div>
+        <div className="stat"><div className="label">Baseline</div><div className="value">{percent(d.baseline_win_rate)}</div>
+          <div className="sub">Comparable deals without it</div></div>
+        <div className="stat"><div className="label">Lift</div><div className={`value ${liftCls}`}>{points(d.lift)}</div>
+          <div className="sub">{money(d.revenue_influenced)} won revenue influenced</div></div>
+      </div>
+      {d.deals_closed > 0 && d.deals_closed < 10 && (
+        <p className="muted small">Few closed deals so far: the interval is wide, so read the win rate with care.</p>
+      )}
+      <h3 style={{ marginTop: 16 }}>Uses over time</h3>
+      {d.series.length ? <UsageChart series={d.series} height={220} /> : <p className="muted">No uses yet.</p>}
+      <div className="tabs" role="tablist" style={{ marginTop: 16 }}>
+        {(['stage', 'persona', 'user'] as const).map((t) => (
+          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+            By {t === 'user' ? 'rep' : t}
+          </button>
+        ))}
+      </div>
+      <div className="table-wrap" role="tabpanel">
+        {tab === 'user' ? (
+          d.by_user.length ? (
+            <table className="table">
+              <thead><tr><th>Rep</th><th className="num">Uses</th><th>Last used</th></tr></thead>
+              <tbody>{d.by_user.map((u) => (
+                <tr key={u.user_id}><td>{u.name || u.email}</td><td className="num">{u.uses}</td><td>{relativeTime(u.last_used_at)}</td></tr>
+              ))}</tbody>
+            </table>
+          ) : <Empty title="No rep has used it yet" />
+        ) : (
+          (tab === 'stage' ? d.by_stage : d.by_persona).length ? (
+            <table className="table">
+              <thead><tr><th>{tab === 'stage' ? 'Stage at first use' : 'Persona'}</th><th className="num">Deals</th>
+                <th className="num">Closed</th><th className="num">Won</th><th className="num">Win rate</th></tr></thead>
+              <tbody>{(tab === 'stage' ? d.by_stage : d.by_persona).map((b) => (
+                <tr key={b.key}>
+                  <td>{label(tax, tab === 'stage' ? 'stages' : 'personas', b.key)}</td>
+                  <td className="num">{b.deals_influenced}</td><td className="num">{b.deals_closed}</td>
+                  <td className="num">{b.deals_won}</td><td className="num">{percent(b.win_rate)}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          ) : <Empty title="Not used on any deal yet" />
+        )}
+      </div>
+    </section>
+  );
+}

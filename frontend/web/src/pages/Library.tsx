@@ -1,0 +1,279 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../api/client';
+import { useTaxonomy } from '../api/hooks';
+import * as api from '../api/endpoints';
+import type { AssetPatch } from '../api/endpoints';
+import type { Asset, AssetStatus, Taxonomy } from '../api/types';
+import { IndexBadge } from '../components/Badges';
+import { MultiSelect } from '../components/MultiSelect';
+import { Thumbnail } from '../components/Thumbnail';
+import { Empty, ErrorState, Loading, useToast } from '../components/ui';
+import { bytes, fromDateInput, relativeTime, toDateInput, plural } from '../lib/format';
+import { fraction, nextToStart, uploadReducer } from '../lib/uploadQueue';
+
+const pageSize = 25;
+const statusTabs: { key: AssetStatus | ''; label: string }[] = [
+  { key: '', label: 'Active' },
+  { key: 'published', label: 'Published' },
+  { key: 'draft', label: 'Drafts' },
+  { key: 'archived', label: 'Archived' },
+];
+
+export default function Library() {
+  const [status, setStatus] = useState<AssetStatus | ''>('');
+  const [page, setPage] = useState(1);
+  const { data: tax } = useTaxonomy();
+  const assets = useQuery({
+    queryKey: ['assets', status, page],
+    queryFn: () => api.listAssets({
+      status: status ? [status] : ['published', 'draft'],
+      limit: pageSize, offset: (page - 1) * pageSize,
+    }),
+    placeholderData: keepPreviousData,
+    // Indexing status is live: poll while any listed asset is pending.
+    refetchInterval: (q) => (q.state.data?.items.some((a) => a.index_status === 'pending') ? 2000 : false),
+  });
+  const pages = assets.data ? Math.ceil(assets.data.total / pageSize) : 0;
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Library</h1>
+          <p>Upload collateral, tag it for the deals it serves, and keep it current.</p>
+        </div>
+      </div>
+      <Uploader tax={tax} />
+      <div className="tabs" role="tablist" style={{ marginTop: 24 }}>
+        {statusTabs.map((t) => (
+          <button key={t.key} role="tab" aria-selected={status === t.key} onClick={() => { setStatus(t.key); setPage(1); }}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {assets.isLoading ? <Loading /> : assets.error ? <ErrorState error={assets.error} retry={() => assets.refetch()} /> :
+        !assets.data!.items.length ? (
+          <Empty title={status === 'archived' ? 'Nothing archived' : 'No collateral yet'} icon="⇪">
+            {status === 'archived' ? null : 'Drop files above to add the first.'}
+          </Empty>
+        ) : (
+          <div className="panel" style={{ padding: 0 }}>
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th className="title-cell">Asset</th><th>Status</th><th>Stages</th><th>Personas</th>
+                    <th>Industries</th><th>Products</th><th>Expires</th><th>Index</th><th><span className="sr-only">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {assets.data!.items.map((a) => <Row key={a.id} asset={a} tax={tax} />)}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        )}
+      {pages > 1 && (
+        <nav className="row" aria-label="Pages" style={{ marginTop: 16, justifyContent: 'center' }}>
+          <button className="btn small" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
+          <span className="muted small">Page {page} of {pages} · {plural(assets.data!.total, 'asset')}</span>
+          <button className="btn small" disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</button>
+        </nav>
+      )}
+    </>
+  );
+}
+
+function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [versionProgress, setVersionProgress] = useState<number | null>(null);
+  const patch = useMutation({
+    mutationFn: (p: AssetPatch) => api.patchAsset(asset.id, p),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['assets'] }),
+    onError: (err) => toast(errorMessage(err), true),
+  });
+  const archive = useMutation({
+    mutationFn: () => api.archiveAsset(asset.id),
+    onSuccess: () => {
+      toast(`Archived “${asset.title}”.`);
+      qc.invalidateQueries({ queryKey: ['assets'] });
+    },
+    onError: (err) => toast(errorMessage(err), true),
+  });
+  const newVersion = async (file: File) => {
+    setVersionProgress(0);
+    try {
+      await api.uploadVersion(asset.id, file, (p) => setVersionProgress(p.loaded / p.total));
+      toast(`New version of “${asset.title}” uploaded.`);
+      qc.invalidateQueries({ queryKey: ['assets'] });
+    } catch (err) {
+      toast(errorMessage(err), true);
+    } finally {
+      setVersionProgress(null);
+    }
+  };
+  const archived = asset.status === 'archived';
+  const tags = (facet: 'stages' | 'personas' | 'industries' | 'products', name: string) => (
+    <td>
+      <MultiSelect tax={tax} facet={facet} value={asset[facet]} ariaLabel={`${name} of ${asset.title}`}
+        onChange={(v) => patch.mutate({ [facet]: v })} disabled={archived} />
+    </td>
+  );
+  return (
+    <tr data-asset-id={asset.id}>
+      <td className="title-cell">
+        <div className="row">
+          <Thumbnail asset={asset} small />
+          <div style={{ minWidth: 0 }}>
+            <Link to={`/assets/${asset.id}`} style={{ fontWeight: 600 }}>{asset.title}</Link>
+            <div className="faint small">
+              {asset.current_version?.filename} · {bytes(asset.current_version?.size)} · v{asset.current_version?.number} · {relativeTime(asset.updated_at)}
+            </div>
+          </div>
+        </div>
+      </td>
+      <td>
+        <select className="input" style={{ height: 28, width: 118 }} value={asset.status} aria-label={`Status of ${asset.title}`}
+          onChange={(e) => patch.mutate({ status: e.target.value as AssetStatus })}>
+          <option value="published">Published</option>
+          <option value="draft">Draft</option>
+          <option value="archived">Archived</option>
+        </select>
+      </td>
+      {tags('stages', 'Stages')}
+      {tags('personas', 'Personas')}
+      {tags('industries', 'Industries')}
+      {tags('products', 'Products')}
+      <td>
+        <input className="input" type="date" style={{ height: 28, width: 140 }} aria-label={`Expiry of ${asset.title}`}
+          defaultValue={toDateInput(asset.expires_at)} key={asset.expires_at ?? 'none'} disabled={archived}
+          onBlur={(e) => {
+            const v = fromDateInput(e.target.value);
+            if ((v ?? '') !== (asset.expires_at ?? '').replace(/\.\d+/, '')) patch.mutate({ expires_at: v });
+          }} />
+      </td>
+      <td><IndexBadge asset={asset} /></td>
+      <td className="nowrap">
+        <input ref={fileInput} type="file" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) newVersion(f); e.target.value = ''; }} />
+        {versionProgress !== null ? (
+          <span className="small muted">Uploading {Math.round(versionProgress * 100)}%</span>
+        ) : (
+          <div className="btn-row" style={{ flexWrap: 'nowrap' }}>
+            <button className="btn small" onClick={() => fileInput.current?.click()} disabled={archived}>New version</button>
+            {!archived && (
+              <button className="btn small danger" disabled={archive.isPending}
+                onClick={() => { if (window.confirm(`Archive “${asset.title}”? Reps will no longer find it; its history stays.`)) archive.mutate(); }}>
+                Archive
+              </button>
+            )}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+let nextID = 1;
+const parallelUploads = 2;
+
+/** Uploader takes files dropped or chosen, uploads two at a time with a
+ * progress bar each, and tags the batch with the stages and personas
+ * chosen beforehand. */
+function Uploader({ tax }: { tax?: Taxonomy }) {
+  const [items, dispatch] = useReducer(uploadReducer, []);
+  const files = useRef(new Map<number, File>());
+  const [over, setOver] = useState(false);
+  const [stages, setStages] = useState<string[]>([]);
+  const [personas, setPersonas] = useState<string[]>([]);
+  const [status, setStatus] = useState<AssetStatus>('published');
+  const input = useRef<HTMLInputElement>(null);
+  const qc = useQueryClient();
+  const meta = useRef({ stages, personas, status });
+  meta.current = { stages, personas, status };
+
+  const add = (list: FileList | File[]) => {
+    const arr = Array.from(list);
+    if (!arr.length) return;
+    const batch = arr.map((f) => {
+      const id = nextID++;
+      files.current.set(id, f);
+      return { id, name: f.name, size: f.size };
+    });
+    dispatch({ type: 'add', items: batch });
+  };
+
+  useEffect(() => {
+    for (const item of nextToStart(items, parallelUploads)) {
+      const file = files.current.get(item.id);
+      if (!file) continue;
+      dispatch({ type: 'start', id: item.id });
+      api.uploadAsset(file, { ...meta.current }, (p) => dispatch({ type: 'progress', id: item.id, loaded: p.loaded }))
+        .then((a) => {
+          dispatch({ type: 'done', id: item.id, assetID: a.id });
+          qc.invalidateQueries({ queryKey: ['assets'] });
+        })
+        .catch((err) => dispatch({ type: 'failed', id: item.id, error: errorMessage(err) }))
+        .finally(() => files.current.delete(item.id));
+    }
+  }, [items, qc]);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    add(e.dataTransfer.files);
+  };
+
+  return (
+    <section aria-labelledby="upload-title">
+      <h2 id="upload-title" className="sr-only">Upload</h2>
+      <div className={`dropzone ${over ? 'over' : ''}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragLeave={() => setOver(false)} onDrop={onDrop}>
+        <p><strong>Drop files here</strong> or{' '}
+          <button className="btn small" onClick={() => input.current?.click()}>choose files</button>
+        </p>
+        <p className="small" style={{ margin: 0 }}>PDF, PowerPoint, Word, Excel, images, text. Text inside is indexed for search.</p>
+        <input ref={input} type="file" multiple hidden aria-label="Choose files to upload"
+          onChange={(e) => { if (e.target.files) add(e.target.files); e.target.value = ''; }} />
+        <div className="row" style={{ justifyContent: 'center', marginTop: 12, flexWrap: 'wrap', gap: 16 }}>
+          <span className="row small">Tag with stages <MultiSelect tax={tax} facet="stages" value={stages} onChange={setStages} ariaLabel="Stages for new uploads" /></span>
+          <span className="row small">personas <MultiSelect tax={tax} facet="personas" value={personas} onChange={setPersonas} ariaLabel="Personas for new uploads" /></span>
+          <label className="row small">as
+            <select className="input" style={{ height: 28, width: 120 }} value={status} onChange={(e) => setStatus(e.target.value as AssetStatus)}>
+              <option value="published">Published</option>
+              <option value="draft">Draft</option>
+            </select>
+          </label>
+        </div>
+      </div>
+      {items.length > 0 && (
+        <div className="uploads" aria-live="polite">
+          {items.map((i) => (
+            <div key={i.id} className="upload-item">
+              <div style={{ minWidth: 0 }}>
+                <div style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                  {i.assetID ? <Link to={`/assets/${i.assetID}`}>{i.name}</Link> : i.name}
+                </div>
+                {i.error && <div className="small" style={{ color: 'var(--bad)' }} role="alert">{i.error}</div>}
+              </div>
+              <div className={`progress ${i.state}`} role="progressbar" aria-label={`Upload of ${i.name}`}
+                aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction(i) * 100)}>
+                <div style={{ width: `${fraction(i) * 100}%` }} />
+              </div>
+              <div className="small muted">
+                {i.state === 'queued' ? 'Waiting' : i.state === 'uploading' ? `${Math.round(fraction(i) * 100)}% of ${bytes(i.size)}` :
+                  i.state === 'done' ? 'Uploaded' : 'Failed'}
+              </div>
+            </div>
+          ))}
+          {items.every((i) => i.state === 'done' || i.state === 'failed') && (
+            <div><button className="btn small ghost" onClick={() => dispatch({ type: 'clear' })}>Clear finished</button></div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
