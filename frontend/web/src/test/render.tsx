@@ -42,7 +42,7 @@ function LocationProbe() {
   return <div data-testid="location">{l.pathname + l.search}</div>;
 }
 
-export function renderApp(ui: ReactElement, { path = '/', route = '*' }: { path?: string; route?: string } = {}) {
+export function renderApp(ui: ReactElement, { path = '/test', route = '*' }: { path?: string; route?: string } = {}) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
     <QueryClientProvider client={qc}>
