@@ -65,7 +65,7 @@ export default function Library() {
                 <thead>
                   <tr>
                     <th className="title-cell">Asset</th><th>Status</th><th>Stages</th><th>Personas</th>
-                    <th>Industries</th><th>Products</th><th>Expires</th><th>Index</th><th><span className="sr-only">Actions</span></th>
+                    <th>Industries</th><th>Products</th><th>Expires</th><th><span className="sr-only">Actions</span></th>
                   </tr>
                 </thead>
                 <tbody>
@@ -133,11 +133,12 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
             <div className="faint small">
               {asset.current_version?.filename} · {bytes(asset.current_version?.size)} · v{asset.current_version?.number} · {relativeTime(asset.updated_at)}
             </div>
+            <IndexBadge asset={asset} />
           </div>
         </div>
       </td>
       <td>
-        <select className="input" style={{ height: 28, width: 118 }} value={asset.status} aria-label={`Status of ${asset.title}`}
+        <select className="input" style={{ width: 112 }} value={asset.status} aria-label={`Status of ${asset.title}`}
           onChange={(e) => patch.mutate({ status: e.target.value as AssetStatus })}>
           <option value="published">Published</option>
           <option value="draft">Draft</option>
@@ -149,20 +150,19 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
       {tags('industries', 'Industries')}
       {tags('products', 'Products')}
       <td>
-        <input className="input" type="date" style={{ height: 28, width: 140 }} aria-label={`Expiry of ${asset.title}`}
+        <input className="input" type="date" style={{ width: 136 }} aria-label={`Expiry of ${asset.title}`}
           defaultValue={toDateInput(asset.expires_at)} key={asset.expires_at ?? 'none'} disabled={archived}
           onBlur={(e) => {
             const v = fromDateInput(e.target.value);
             if ((v ?? '') !== (asset.expires_at ?? '').replace(/\.\d+/, '')) patch.mutate({ expires_at: v });
           }} />
       </td>
-      <td><IndexBadge asset={asset} /></td>
       <td className="nowrap">
         <input ref={fileInput} type="file" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) newVersion(f); e.target.value = ''; }} />
         {versionProgress !== null ? (
           <span className="small muted">Uploading {Math.round(versionProgress * 100)}%</span>
         ) : (
-          <div className="btn-row" style={{ flexWrap: 'nowrap' }}>
+          <div className="btn-row" style={{ flexDirection: 'column', alignItems: 'stretch', gap: 4 }}>
             <button className="btn small" onClick={() => fileInput.current?.click()} disabled={archived}>New version</button>
             {!archived && (
               <button className="btn small danger" disabled={archive.isPending}
