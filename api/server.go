@@ -59,6 +59,9 @@ type Server struct {
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed
 	// when finding a client's address for throttling.
 	TrustedProxies []string
+	// CORS says which other origins (the browser extension's) may call
+	// the API; nil allows none.
+	CORS *OriginPolicy
 	// WebApp is the built single-page app, served at every path outside
 	// the API's (see handleWebApp); nil serves no app.
 	WebApp fs.FS
@@ -103,7 +106,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	r.Use(s.requestContext, securityHeaders)
+	r.Use(s.requestContext, securityHeaders, s.cors)
 	if s.WebApp != nil {
 		// The app's pages are not routes: its router owns them, so any
 		// path the API does not claim may be one.

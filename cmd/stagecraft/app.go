@@ -81,7 +81,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		// Other replicas see a revocation within this time.
 		CacheTTL: 10 * time.Second,
 	}
+	cors, err := api.NewOriginPolicy(cfg.CORSOrigins)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("CORS_ORIGINS: %w", err)
+	}
 	app.API = &api.Server{
+		CORS: cors,
 		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Analytics: db, Search: search, Library: app.Library,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
 		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stagecraft/stagecraft/api"
 )
 
 // Config is the whole configuration, read from the environment.
@@ -39,6 +41,9 @@ type Config struct {
 	LogFormat      string
 	TrustedProxies []string
 	IndexWorkers   int
+	// CORSOrigins are the origins allowed to call the API from a browser
+	// (the extension's); see api.NewOriginPolicy.
+	CORSOrigins []string
 
 	// jwtSecretGenerated is true when the secret came from DATA_DIR.
 	jwtSecretGenerated bool
@@ -60,6 +65,7 @@ func defaultConfig() Config {
 		LogFormat:   "json",
 		// Extraction is CPU-bound; one worker per core is plenty.
 		IndexWorkers: min(runtime.NumCPU(), 4),
+		CORSOrigins:  api.DefaultCORSOrigins,
 	}
 }
 
@@ -158,6 +164,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			if p = strings.TrimSpace(p); p != "" {
 				c.TrustedProxies = append(c.TrustedProxies, p)
 			}
+		}
+	}
+	if v := strings.TrimSpace(getenv("CORS_ORIGINS")); v != "" {
+		c.CORSOrigins = nil
+		if v != "none" {
+			c.CORSOrigins = strings.Split(v, ",")
+		}
+		if _, err := api.NewOriginPolicy(c.CORSOrigins); err != nil {
+			bad("CORS_ORIGINS", "%v", err)
 		}
 	}
 	switch c.Storage {

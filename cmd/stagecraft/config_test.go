@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,26 @@ func TestLoadConfigValues(t *testing.T) {
 	}
 }
 
+func TestLoadConfigCORSOrigins(t *testing.T) {
+	tests := []struct {
+		env  string
+		want []string
+	}{
+		{"", []string{"chrome-extension://*", "moz-extension://*"}},
+		{"none", nil},
+		{"chrome-extension://abcdef, https://crm.example.com", []string{"chrome-extension://abcdef", " https://crm.example.com"}},
+	}
+	for _, tt := range tests {
+		c, err := loadConfig(env(map[string]string{"CORS_ORIGINS": tt.env}))
+		if err != nil {
+			t.Fatalf("CORS_ORIGINS=%q: %v", tt.env, err)
+		}
+		if !slices.Equal(c.CORSOrigins, tt.want) {
+			t.Errorf("CORS_ORIGINS=%q: %q, want %q", tt.env, c.CORSOrigins, tt.want)
+		}
+	}
+}
+
 func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 	tests := []struct {
 		env  map[string]string
@@ -56,6 +77,8 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"STORAGE": "s3"}, []string{"S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY"}},
 		{map[string]string{"SEARCH": "meilisearch"}, []string{"MEILI_URL"}},
 		{map[string]string{"SEARCH": "elastic"}, []string{"SEARCH"}},
+		{map[string]string{"CORS_ORIGINS": "https://*"}, []string{"CORS_ORIGINS"}},
+		{map[string]string{"CORS_ORIGINS": "chrome-extension://abc, not an origin"}, []string{"CORS_ORIGINS"}},
 		{map[string]string{"JWT_SECRET": "short"}, []string{"JWT_SECRET"}},
 		{map[string]string{"JWT_SECRET_FILE": "/nonexistent/secret"}, []string{"JWT_SECRET_FILE"}},
 		{map[string]string{"PUBLIC_URL": "localhost:8080"}, []string{"PUBLIC_URL"}},
