@@ -10,7 +10,7 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build web deps run test test-web screenshots vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
+.PHONY: all build web extension deps run test test-web screenshots vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
 
 all: build
 
@@ -18,7 +18,8 @@ help:
 	@echo "make run    build, prepare PostgreSQL, migrate, create the demo org, serve on :8080"
 	@echo "make test   prepare PostgreSQL and MinIO, then go vet and go test -race ./..."
 	@echo "make build  build $(BIN) with the web app embedded"
-	@echo "make screenshots  refresh docs/screenshots from the browser tests"
+	@echo "make extension  build the browser extension's store zips"
+	@echo "make screenshots  refresh docs/screenshots from the demo organisation"
 	@echo "make bench  run the benchmarks (see docs/benchmarks.md)"
 
 build: web
@@ -27,6 +28,11 @@ build: web
 # web builds the single-page app into frontend/web/dist (embedded by build).
 web:
 	@scripts/web.sh build
+
+# extension builds the browser extension's store zips under
+# frontend/extension/dist (Chrome/Edge, and Firefox).
+extension:
+	@scripts/web.sh extension
 
 # deps installs the optional document tools (poppler-utils) when possible.
 deps:
@@ -58,13 +64,16 @@ test: vet deps build
 	$(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-web
 
-# test-web runs the web app's unit tests (Vitest) and browser tests
-# (Playwright driving Debian's chromium against bin/stagecraft).
+# test-web runs the unit tests (Vitest) and browser tests (Playwright
+# driving Debian's chromium against bin/stagecraft) of the web app and of
+# the browser extension.
 test-web:
+	@scripts/web.sh install-extension
 	@export CHROMIUM="$$(scripts/chromium.sh)"; \
 	export E2E_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
 	export STAGECRAFT_BIN="$(CURDIR)/$(BIN)"; \
-	cd frontend/web && npx vitest run && node --test --test-concurrency=1 e2e/
+	(cd frontend/web && npx vitest run && node --test --test-concurrency=1 e2e/) && \
+	(cd frontend/extension && npx vitest run && node --test --test-concurrency=1 e2e/)
 
 # screenshots saves the main pages, filled with the demo organisation,
 # under docs/screenshots.

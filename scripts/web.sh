@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the web app (frontend/web) into frontend/web/dist, which the Go
-# binary embeds. Installs its npm packages from package-lock.json first
-# when they are missing or out of date.
+# binary embeds, and the browser extension (frontend/extension). Installs
+# npm packages from each package-lock.json first when they are missing or
+# out of date.
 #
-#   scripts/web.sh build    install if needed, type-check and build
-#   scripts/web.sh install  install only
+#   scripts/web.sh build              install if needed, type-check and build the web app
+#   scripts/web.sh install            install the web app's packages only
+#   scripts/web.sh extension          build the extension's store zips
+#   scripts/web.sh install-extension  install the extension's test packages
 set -euo pipefail
 cd "$(dirname "$0")/../frontend/web"
 
@@ -20,20 +23,33 @@ if ! command -v npm >/dev/null; then
 	fi
 fi
 
-# npm ci is skipped when node_modules already matches the lock file.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-	log "installing npm packages…"
-	npm ci --no-audit --no-fund --loglevel=error
-fi
+# install runs npm ci in the current folder unless node_modules already
+# matches the lock file.
+install() {
+	if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+		log "installing npm packages in $(basename "$(pwd)")…"
+		npm ci --no-audit --no-fund --loglevel=error
+	fi
+}
 
 case "${1:-build}" in
-install) ;;
+install) install ;;
 build)
+	install
 	log "building the web app…"
 	npm run --silent build
 	;;
+extension)
+	cd ../extension
+	node scripts/build.mjs
+	;;
+install-extension)
+	install # the web app's packages carry Playwright for the extension's tests
+	cd ../extension
+	install
+	;;
 *)
-	echo "usage: scripts/web.sh build|install" >&2
+	echo "usage: scripts/web.sh build|install|extension|install-extension" >&2
 	exit 2
 	;;
 esac

@@ -119,15 +119,24 @@ export async function login(server, email, password) {
   return (await api(server, null, 'POST', '/auth/login', { email, password })).token;
 }
 
+/** chromiumType is Playwright's chromium, resolved from the web app's
+ * packages (the extension's tests use it too). */
+export async function chromiumType() {
+  return (await import('playwright-core')).chromium;
+}
+
+/** browserArgs are the chromium flags that work on these machines: no
+ * sandbox as root, no background networking to a closed network. */
+export const browserArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
 /** launchBrowser starts Debian's chromium headless with the options that
  * work on these machines (no sandbox as root, no background networking). */
 export async function launchBrowser() {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
+  return (await chromiumType()).launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: browserArgs,
   });
 }
 

@@ -1,0 +1,242 @@
+// The Stagecraft panel: in the toolbar popup, and in a frame beside a
+// compose window in Gmail or Outlook. Pick a deal, search its collateral
+// (the deal's stage and personas applied, changeable), then insert a tracked
+// link into the email, or copy it.
+import { StagecraftError, call, loadSettings, query } from './api.js';
+import { h, snippet } from './ui.js';
+
+const params = new URLSearchParams(location.search);
+const compose = params.get('compose');
+const mode = compose ? 'compose' : 'popup';
+const app = document.getElementById('app');
+
+const state = {
+  settings: null,
+  me: null,
+  taxonomy: { stages: [], personas: [] },
+  deals: [],
+  deal: '',
+  stages: [],
+  personas: [],
+  q: '',
+  recipient: '',
+  hits: [],
+  total: 0,
+  searching: false,
+  message: null, // { text, ok }
+  busy: '', // asset id being shared
+  lastLink: null, // { url, title }
+};
+
+function show(text, ok = false) {
+  state.message = text ? { text, ok } : null;
+  render();
+}
+
+function messageOf(err) {
+  return err instanceof StagecraftError || err instanceof Error ? err.message : String(err);
+}
+
+/** toCompose asks the content script of this tab (through the worker). */
+function toCompose(payload) {
+  return chrome.runtime.sendMessage({ type: 'to-compose', payload: { ...payload, compose } });
+}
+
+async function start() {
+  state.settings = await loadSettings();
+  if (!state.settings.server || !state.settings.token) {
+    renderSetup();
+    return;
+  }
+  try {
+    const [me, tax, deals] = await Promise.all([
+      call(state.settings, 'GET', '/me'),
+      call(state.settings, 'GET', '/taxonomy'),
+      call(state.settings, 'GET', `/deals${query({ status: 'open', owner: 'me', limit: 100 })}`),
+    ]);
+    state.me = me;
+    state.taxonomy = tax;
+    state.deals = deals.items ?? [];
+  } catch (err) {
+    renderFatal(err);
+    return;
+  }
+  if (mode === 'compose') {
+    try {
+      const info = await toCompose({ type: 'compose-info' });
+      if (info?.ok && info.recipients?.length) state.recipient = info.recipients[0];
+    } catch {
+      // No recipient to suggest.
+    }
+  }
+  render();
+  search();
+}
+
+function known(facet, keys) {
+  return (keys ?? []).filter((k) => state.taxonomy[facet]?.some((t) => t.key === k));
+}
+
+function chooseDeal(id) {
+  state.deal = id;
+  const d = state.deals.find((x) => x.id === id);
+  // A deal brings its stage and personas as filters, which stay changeable.
+  state.stages = d ? known('stages', [d.stage]) : [];
+  state.personas = d ? known('personas', d.personas) : [];
+  search();
+}
+
+let timer = 0;
+let seq = 0;
+function search(delay = 0) {
+  clearTimeout(timer);
+  timer = setTimeout(async () => {
+    const mine = ++seq;
+    state.searching = true;
+    render();
+    try {
+      const r = await call(state.settings, 'GET', `/search${query({
+        q: state.q.trim(), stage: state.stages, persona: state.personas, limit: 20,
+      })}`);
+      if (mine !== seq) return;
+      state.hits = r.hits ?? [];
+      state.total = r.total ?? 0;
+      state.message = null;
+    } catch (err) {
+      if (mine !== seq) return;
+      state.message = { text: messageOf(err), ok: false };
+    } finally {
+      if (mine === seq) {
+        state.searching = false;
+        render();
+      }
+    }
+  }, delay);
+}
+
+async function share(hit, action) {
+  state.busy = hit.asset.id;
+  show(null);
+  try {
+    const link = await call(state.settings, 'POST', '/links', {
+      asset_id: hit.asset.id,
+      deal_id: state.deal || undefined,
+      recipient_email: state.recipient.trim() || undefined,
+    });
+    state.lastLink = { url: link.url, title: hit.asset.title };
+    if (action === 'insert') {
+      const res = await toCompose({ type: 'insert-link', url: link.url, title: hit.asset.title });
+      if (!res?.ok) throw new Error(res?.error || 'The link could not be inserted. Use Copy link instead.');
+      state.busy = '';
+      show(`Inserted a tracked link to “${hit.asset.title}”.`, true);
+      return;
+    }
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(link.url);
+      copied = true;
+    } catch {
+      copied = false;
+    }
+    call(state.settings, 'POST', '/events', { events: [{
+      id: crypto.randomUUID(), type: 'copy_link', asset_id: hit.asset.id, deal_id: state.deal || undefined,
+      occurred_at: new Date().toISOString(), meta: { source: 'extension' },
+    }] }).catch(() => {});
+    state.busy = '';
+    show(copied ? 'Tracked link copied to the clipboard.' : 'Select the link below and copy it.', copied);
+  } catch (err) {
+    state.busy = '';
+    show(messageOf(err));
+  }
+}
+
+function header() {
+  return h('header', {},
+    h('strong', {}, 'Stagecraft'),
+    state.me ? h('span', { class: 'who', title: state.me.email }, state.me.name || state.me.email) : null,
+    h('button', { title: 'Options', 'aria-label': 'Extension options', onclick: () => chrome.runtime.openOptionsPage() }, '⚙'),
+    mode === 'compose'
+      ? h('button', { title: 'Close', 'aria-label': 'Close', onclick: () => toCompose({ type: 'close-panel' }) }, '✕')
+      : null);
+}
+
+function renderSetup() {
+  app.replaceChildren(header(), h('div', { class: 'state' },
+    h('p', {}, 'Connect the extension to your Stagecraft server with a personal API token.'),
+    h('button', { class: 'btn primary', onclick: () => chrome.runtime.openOptionsPage() }, 'Open options')));
+}
+
+function renderFatal(err) {
+  app.replaceChildren(header(), h('div', { class: 'banner', role: 'alert' }, messageOf(err)),
+    h('div', { class: 'state' },
+      h('button', { class: 'btn', onclick: () => start() }, 'Try again'), ' ',
+      h('button', { class: 'btn', onclick: () => chrome.runtime.openOptionsPage() }, 'Open options')));
+}
+
+function chipGroup(facet, selected, label) {
+  const terms = [...(state.taxonomy[facet] ?? [])].sort((a, b) => a.order - b.order);
+  return h('div', { role: 'group', 'aria-label': label, class: 'chips' },
+    terms.map((t) => h('button', {
+      class: 'chip', type: 'button', 'aria-pressed': String(selected.includes(t.key)),
+      onclick: () => {
+        const list = facet === 'stages' ? state.stages : state.personas;
+        const next = list.includes(t.key) ? list.filter((k) => k !== t.key) : [...list, t.key];
+        if (facet === 'stages') state.stages = next;
+        else state.personas = next;
+        search();
+      },
+    }, t.label)));
+}
+
+function render() {
+  if (!state.me) return;
+  const controls = h('div', { class: 'controls' },
+    h('label', {}, 'Deal',
+      h('select', { id: 'deal', onchange: (e) => chooseDeal(e.target.value) },
+        h('option', { value: '' }, state.deals.length ? 'No deal' : 'No open deals'),
+        state.deals.map((d) => h('option', { value: d.id, selected: d.id === state.deal },
+          d.account && d.account !== d.name ? `${d.name} — ${d.account}` : d.name)))),
+    h('label', {}, 'Recipient',
+      h('input', { id: 'recipient', type: 'email', value: state.recipient, placeholder: 'buyer@prospect.com',
+        oninput: (e) => { state.recipient = e.target.value; } })),
+    h('label', {}, 'Search',
+      h('input', { id: 'q', type: 'search', value: state.q, placeholder: 'Words in the collateral…', autocomplete: 'off',
+        oninput: (e) => { state.q = e.target.value; search(200); } })),
+    chipGroup('stages', state.stages, 'Stages'),
+    chipGroup('personas', state.personas, 'Personas'));
+
+  const list = h('section', { class: 'results', 'aria-label': 'Results', 'aria-busy': String(state.searching) },
+    !state.hits.length && !state.searching
+      ? h('div', { class: 'state' }, 'Nothing matches. Try other words, or fewer filters.')
+      : state.hits.map((hit) => h('article', { class: 'result', 'aria-label': hit.asset.title },
+        h('div', { class: 'meta' }, hit.asset.type),
+        h('h3', {}, hit.highlights?.title ? snippet(hit.highlights.title) : hit.asset.title),
+        hit.highlights?.text ? h('p', {}, snippet(hit.highlights.text)) : (hit.asset.description ? h('p', {}, hit.asset.description) : null),
+        h('div', { class: 'row' },
+          mode === 'compose'
+            ? h('button', { class: 'btn primary', disabled: !!state.busy, onclick: () => share(hit, 'insert') },
+              state.busy === hit.asset.id ? 'Inserting…' : 'Insert link')
+            : null,
+          h('button', { class: `btn ${mode === 'popup' ? 'primary' : ''}`, disabled: !!state.busy, onclick: () => share(hit, 'copy') },
+            'Copy link')))));
+
+  // Focus survives a re-render of the field being typed in.
+  const focused = document.activeElement?.id;
+  const caret = focused ? document.activeElement.selectionStart : null;
+  app.replaceChildren(...[header(),
+    state.message ? h('div', { class: `banner ${state.message.ok ? 'ok' : ''}`, role: state.message.ok ? 'status' : 'alert' }, state.message.text) : null,
+    state.lastLink && !state.message?.text?.startsWith('Inserted')
+      ? h('div', { class: 'controls' }, h('input', { readonly: true, value: state.lastLink.url, 'aria-label': 'Tracked link', class: 'link-out',
+        onfocus: (e) => e.target.select() }))
+      : null,
+    controls, list].filter(Boolean));
+  if (focused) {
+    const el = document.getElementById(focused);
+    if (el) {
+      el.focus();
+      if (caret !== null && 'setSelectionRange' in el && el.type !== 'email') el.setSelectionRange(caret, caret);
+    }
+  }
+}
+
+start();
