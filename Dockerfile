@@ -1,9 +1,18 @@
+# Build the web app, which the binary embeds.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/frontend/web
+COPY frontend/web/package.json frontend/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/web ./
+RUN npm run build
+
 # Build: the Go binary (static, no cgo).
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=web /src/frontend/web/dist ./frontend/web/dist
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/stagecraft ./cmd/stagecraft
 
 # Run: a small Debian image (room for document tools such as poppler).
