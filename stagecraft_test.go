@@ -53,15 +53,7 @@ func TestNewUserValidate(t *testing.T) {
 			u := ok
 			tt.edit(&u)
 			err := u.Validate()
-			if tt.substr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if stagecraft.ErrorCode(err) != stagecraft.EINVALID || !strings.Contains(err.Error(), tt.substr) {
-				t.Errorf("err = %v, want EINVALID containing %q", err, tt.substr)
-			}
+			checkInvalid(t, err, tt.substr)
 		})
 	}
 	u := stagecraft.NewUser{Email: "  Mixed@Example.COM "}
@@ -90,15 +82,7 @@ func TestUserUpdateValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.upd.Validate()
-			if tt.substr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if stagecraft.ErrorCode(err) != stagecraft.EINVALID || !strings.Contains(err.Error(), tt.substr) {
-				t.Errorf("err = %v, want EINVALID containing %q", err, tt.substr)
-			}
+			checkInvalid(t, err, tt.substr)
 		})
 	}
 	u := stagecraft.UserUpdate{Name: str("  Ada Lovelace ")}
@@ -259,5 +243,20 @@ func TestVisibleTo(t *testing.T) {
 		if got := tt.asset.VisibleTo(tt.user, now); got != tt.visible {
 			t.Errorf("%s: VisibleTo = %v", tt.name, got)
 		}
+	}
+}
+
+// checkInvalid fails unless err is nil when substr is empty, or EINVALID
+// with a message containing substr.
+func checkInvalid(t *testing.T, err error, substr string) {
+	t.Helper()
+	if substr == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if stagecraft.ErrorCode(err) != stagecraft.EINVALID || !strings.Contains(err.Error(), substr) {
+		t.Errorf("err = %v, want EINVALID containing %q", err, substr)
 	}
 }

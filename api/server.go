@@ -180,6 +180,22 @@ func bindJSON(c *gin.Context, v any) error {
 	return nil
 }
 
+// normalizer is a request body that tidies and checks itself.
+type normalizer interface {
+	Normalize()
+	Validate() error
+}
+
+// bindValid decodes a JSON body as bindJSON does, then normalises and
+// validates it.
+func bindValid(c *gin.Context, v normalizer) error {
+	if err := bindJSON(c, v); err != nil {
+		return err
+	}
+	v.Normalize()
+	return v.Validate()
+}
+
 func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError

@@ -22,12 +22,7 @@ func (s *Server) handleTaxonomyGet(c *gin.Context) {
 // replaces the whole taxonomy.
 func (s *Server) handleTaxonomyPut(c *gin.Context) {
 	var t stagecraft.Taxonomy
-	if err := bindJSON(c, &t); err != nil {
-		Error(c, err)
-		return
-	}
-	t.Normalize()
-	if err := t.Validate(); err != nil {
+	if err := bindValid(c, &t); err != nil {
 		Error(c, err)
 		return
 	}

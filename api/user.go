@@ -44,12 +44,7 @@ func (s *Server) handleMe(c *gin.Context) {
 // handleUserCreate handles POST /api/v1/users (admin).
 func (s *Server) handleUserCreate(c *gin.Context) {
 	var req stagecraft.NewUser
-	if err := bindJSON(c, &req); err != nil {
-		Error(c, err)
-		return
-	}
-	req.Normalize()
-	if err := req.Validate(); err != nil {
+	if err := bindValid(c, &req); err != nil {
 		Error(c, err)
 		return
 	}
@@ -81,12 +76,7 @@ func (s *Server) handleUserList(c *gin.Context) {
 // a conflict.
 func (s *Server) handleUserPatch(c *gin.Context) {
 	var req stagecraft.UserUpdate
-	if err := bindJSON(c, &req); err != nil {
-		Error(c, err)
-		return
-	}
-	req.Normalize()
-	if err := req.Validate(); err != nil {
+	if err := bindValid(c, &req); err != nil {
 		Error(c, err)
 		return
 	}

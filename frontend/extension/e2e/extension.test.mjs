@@ -191,7 +191,7 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
   });
 
   test('the popup copies a link', async () => {
-    const p = await extPage('popup.html');
+    const p = await extPage('panel.html');
     await p.getByLabel('Search').fill('quantum');
     const hit = p.getByRole('article', { name: title });
     await hit.getByRole('button', { name: 'Copy link' }).click();
@@ -205,13 +205,13 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
 
   test('the panel says when the server is down and when the token is revoked', async () => {
     await worker.evaluate(() => chrome.storage.local.set({ server: 'http://127.0.0.1:9' }));
-    let p = await extPage('popup.html');
+    let p = await extPage('panel.html');
     await p.getByRole('alert').getByText('Cannot reach Stagecraft at http://127.0.0.1:9').waitFor();
     await p.close();
 
     await worker.evaluate((s) => chrome.storage.local.set({ server: s }), server.url);
     await api(server, repJWT, 'DELETE', `/api-tokens/${tokenID}`);
-    p = await extPage('popup.html');
+    p = await extPage('panel.html');
     await p.getByRole('alert').getByText(/expired or been revoked/).waitFor();
     await p.getByRole('button', { name: 'Open options' }).waitFor();
     await p.close();

@@ -8,6 +8,7 @@ import { h, snippet } from './ui.js';
 const params = new URLSearchParams(location.search);
 const compose = params.get('compose');
 const mode = compose ? 'compose' : 'popup';
+document.body.dataset.mode = mode;
 const app = document.getElementById('app');
 
 const state = {

@@ -57,15 +57,8 @@ export interface AssetPatch {
 export const patchAsset = (id: string, p: AssetPatch) => request<Asset>(`/assets/${id}`, { method: 'PATCH', body: p });
 export const archiveAsset = (id: string) => request<void>(`/assets/${id}`, { method: 'DELETE' });
 
-export interface UploadMeta {
-  title?: string;
-  status?: AssetStatus;
-  stages?: string[];
-  personas?: string[];
-  industries?: string[];
-  products?: string[];
-  tags?: string[];
-}
+/** UploadMeta is what an upload may set besides the file. */
+export type UploadMeta = Omit<AssetPatch, 'description' | 'expires_at'>;
 export function uploadAsset(file: File, meta: UploadMeta, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal) {
   const form = new FormData();
   for (const [k, v] of Object.entries(meta)) {

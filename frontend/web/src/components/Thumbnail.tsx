@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { fetchBlob } from '../api/client';
 import type { Asset } from '../api/types';
+import { useObjectURL } from '../lib/useObjectURL';
 
 const typeLabel: Record<string, string> = {
   pdf: 'PDF', deck: 'Deck', document: 'Doc', spreadsheet: 'Sheet', image: 'Image',
@@ -20,13 +20,7 @@ export function Thumbnail({ asset, small }: { asset: Asset; small?: boolean }) {
     staleTime: 5 * 60_000,
     retry: false,
   });
-  const [url, setURL] = useState<string>();
-  useEffect(() => {
-    if (!data) return;
-    const u = URL.createObjectURL(data);
-    setURL(u);
-    return () => URL.revokeObjectURL(u);
-  }, [data]);
+  const url = useObjectURL(data);
   return (
     <div className={`thumb ${small ? 'small' : ''}`} aria-hidden="true">
       {url ? <img src={url} alt="" /> : <span>{typeLabel[asset.type] ?? 'File'}</span>}

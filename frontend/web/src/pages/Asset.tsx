@@ -17,6 +17,7 @@ import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { errorMessage } from '../api/client';
 import { bytes, date, interval, money, percent, plural, points, relativeTime } from '../lib/format';
 import { label } from '../lib/taxonomy';
+import { useObjectURL } from '../lib/useObjectURL';
 
 const previewable = (a: Asset) => {
   const ct = a.current_version?.content_type ?? '';
@@ -83,19 +84,13 @@ function Preview({ asset }: { asset: Asset }) {
     staleTime: 5 * 60_000,
     retry: false,
   });
-  const [url, setURL] = useState<string>();
   const [text, setText] = useState<string>();
   const blob = content.data;
+  const isText = !!blob?.type.startsWith('text/');
+  const url = useObjectURL(blob && !isText && blob.type !== 'application/pdf' ? blob : null);
   useEffect(() => {
-    if (!blob) return;
-    if (blob.type.startsWith('text/')) {
-      blob.slice(0, 200_000).text().then(setText);
-      return;
-    }
-    const u = URL.createObjectURL(blob);
-    setURL(u);
-    return () => URL.revokeObjectURL(u);
-  }, [blob]);
+    if (blob && isText) blob.slice(0, 200_000).text().then(setText);
+  }, [blob, isText]);
 
   if (!ok) {
     return (
