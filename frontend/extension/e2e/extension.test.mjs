@@ -190,10 +190,34 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
     await checkLink(href, 'cio@contoso.example');
   });
 
-  test('the popup copies a link', async () => {
+  test('the popup inserts into the email last worked in', async () => {
+    const mail = await context.newPage();
+    await mail.goto(`${fixtureURL}/gmail`);
+    const body = mail.locator('[contenteditable="true"][aria-label^="Message" i]');
+    await mail.locator('[data-stagecraft-button]').waitFor();
+    await body.locator('div').last().click();
+    await mail.keyboard.press('End');
+    await mail.keyboard.type('Deck:');
+    const p = await extPage('panel.html');
+    assert.equal(await p.getByLabel('Recipient').inputValue(), 'cio@northwind.example');
+    await p.getByLabel('Deal').selectOption({ label: 'Northwind security rollout — Northwind Traders' });
+    const hit = p.getByRole('article', { name: title });
+    await hit.getByRole('button', { name: 'Insert link' }).click();
+    await p.getByText(`Inserted a tracked link to “${title}”.`).waitFor();
+    const link = body.locator('a[href]');
+    await link.waitFor();
+    assert.ok((await body.locator('div').last().textContent()).includes(`Deck:${title}`));
+    await checkLink(await link.getAttribute('href'), 'cio@northwind.example');
+    await p.close();
+    await mail.close();
+  });
+
+  test('the popup copies a link when no email is open', async () => {
     const p = await extPage('panel.html');
     await p.getByLabel('Search').fill('quantum');
     const hit = p.getByRole('article', { name: title });
+    await hit.getByRole('button', { name: 'Copy link' }).waitFor();
+    assert.equal(await hit.getByRole('button', { name: 'Insert link' }).count(), 0, 'nothing to insert into');
     await hit.getByRole('button', { name: 'Copy link' }).click();
     const out = p.getByLabel('Tracked link');
     await out.waitFor();

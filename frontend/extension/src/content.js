@@ -54,6 +54,8 @@
     else body.insertAdjacentElement('beforebegin', button);
     composes.set(id, { body, container, range: null, button });
     for (const ev of ['keyup', 'mouseup', 'input', 'focus']) body.addEventListener(ev, () => remember(id));
+    // The toolbar popup inserts into the compose window last worked in.
+    body.addEventListener('focus', () => chrome.runtime.sendMessage({ type: 'compose-active', compose: id }).catch(() => {}));
   }
 
   function scan() {

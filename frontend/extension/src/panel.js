@@ -8,6 +8,9 @@ import { h, snippet } from './ui.js';
 const params = new URLSearchParams(location.search);
 const compose = params.get('compose');
 const mode = compose ? 'compose' : 'popup';
+// Where Insert link goes: this panel's compose window, or, in the popup,
+// the one the user last worked in (if it is still open).
+let canInsert = mode === 'compose';
 document.body.dataset.mode = mode;
 const app = document.getElementById('app');
 
@@ -62,13 +65,16 @@ async function start() {
     renderFatal(err);
     return;
   }
-  if (mode === 'compose') {
-    try {
-      const info = await toCompose({ type: 'compose-info' });
-      if (info?.ok && info.recipients?.length) state.recipient = info.recipients[0];
-    } catch {
-      // No recipient to suggest.
+  try {
+    const info = mode === 'compose'
+      ? await toCompose({ type: 'compose-info' })
+      : await chrome.runtime.sendMessage({ type: 'last-compose' });
+    if (info?.ok) {
+      canInsert = true;
+      if (info.recipients?.length) state.recipient = info.recipients[0];
     }
+  } catch {
+    // Nothing to insert into, or no recipient to suggest: Copy link works.
   }
   render();
   search();
@@ -214,11 +220,11 @@ function render() {
         h('h3', {}, hit.highlights?.title ? snippet(hit.highlights.title) : hit.asset.title),
         hit.highlights?.text ? h('p', {}, snippet(hit.highlights.text)) : (hit.asset.description ? h('p', {}, hit.asset.description) : null),
         h('div', { class: 'row' },
-          mode === 'compose'
+          canInsert
             ? h('button', { class: 'btn primary', disabled: !!state.busy, onclick: () => share(hit, 'insert') },
               state.busy === hit.asset.id ? 'Inserting…' : 'Insert link')
             : null,
-          h('button', { class: `btn ${mode === 'popup' ? 'primary' : ''}`, disabled: !!state.busy, onclick: () => share(hit, 'copy') },
+          h('button', { class: `btn ${canInsert ? '' : 'primary'}`, disabled: !!state.busy, onclick: () => share(hit, 'copy') },
             'Copy link')))));
 
   // Focus survives a re-render of the field being typed in.
