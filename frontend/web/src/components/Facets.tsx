@@ -29,7 +29,8 @@ export function Facets({ state, result, tax, onToggle }: {
         const shown = param === 'type' ? list.filter((t) => counts[t.key] || state.type.includes(t.key)) : list;
         if (!shown.length) return null;
         return (
-          <fieldset key={param} className="facet">
+          // The separator is on a wrapper: a fieldset's legend sits on its border.
+          <div key={param} className="facet"><fieldset>
             <legend><h3>{titles[param]}</h3></legend>
             {shown.map((t) => {
               const n = counts[t.key] ?? 0;
@@ -43,7 +44,7 @@ export function Facets({ state, result, tax, onToggle }: {
                 </label>
               );
             })}
-          </fieldset>
+          </fieldset></div>
         );
       })}
     </div>
