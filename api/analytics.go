@@ -234,13 +234,14 @@ func (s *Server) handleAssetAnalytics(c *gin.Context) {
 // handleUsageSeries handles GET /api/v1/analytics/usage?from=&to=: the
 // organisation's uses and link opens per week, for the usage trend.
 func (s *Server) handleUsageSeries(c *gin.Context) {
+	// Refused before the filter is read, which would look the keys up.
+	if c.Query("stage") != "" || c.Query("persona") != "" {
+		errorf(c, stagecraft.EINVALID, "stage and persona do not apply to the usage series; use from and to.")
+		return
+	}
 	f, err := s.analyticsFilter(c)
 	if err != nil {
 		Error(c, err)
-		return
-	}
-	if f.Stage != "" || f.Persona != "" {
-		errorf(c, stagecraft.EINVALID, "stage and persona do not apply to the usage series; use from and to.")
 		return
 	}
 	series, err := s.Analytics.UsageSeries(c.Request.Context(), f)

@@ -43,7 +43,8 @@ export function MultiSelect({ tax, facet, value, onChange, ariaLabel, disabled }
         {value.length ? value.map((k) => <span key={k} className={`chip ${cls}`}>{label(tax, facet, k)}</span>)
           : <span className="add-chip">+ add</span>}
       </summary>
-      <div className="pop" role="group" aria-label={ariaLabel}>
+      {/* Keyed by the value: after a save (or a failed one) the boxes show it again. */}
+      <div className="pop" role="group" aria-label={ariaLabel} key={value.join(',')}>
         {list.map((t) => (
           <label key={t.key}>
             <input type="checkbox" defaultChecked={value.includes(t.key)}

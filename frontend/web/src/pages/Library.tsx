@@ -153,8 +153,9 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
         <input className="input" type="date" style={{ width: 136 }} aria-label={`Expiry of ${asset.title}`}
           defaultValue={toDateInput(asset.expires_at)} key={asset.expires_at ?? 'none'} disabled={archived}
           onBlur={(e) => {
-            const v = fromDateInput(e.target.value);
-            if ((v ?? '') !== (asset.expires_at ?? '').replace(/\.\d+/, '')) patch.mutate({ expires_at: v });
+            // Compare days, not times: leaving the field unchanged must not
+            // move an expiry set elsewhere to the end of its day.
+            if (e.target.value !== toDateInput(asset.expires_at)) patch.mutate({ expires_at: fromDateInput(e.target.value) });
           }} />
       </td>
       <td className="nowrap">
