@@ -2,7 +2,10 @@ package stagecraft
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // SearchDoc is what the search index holds for one asset: its text and
@@ -75,6 +78,39 @@ type SearchResult struct {
 
 // MaxQueryLength is the longest search text accepted, in bytes.
 const MaxQueryLength = 1000
+
+// MaxIndexedText is the most bytes of a document's text (SearchDoc.Body)
+// the indexer gives a search backend; of a longer text only the beginning
+// is searchable, and the asset says so.
+//
+// PostgreSQL refuses a tsvector whose distinct words add up to more than
+// 1 MiB, and a text's words can take three times its bytes: compounds
+// (hyphenated words, addresses) are indexed whole and in parts, and
+// lower-casing turns some 2-byte letters into 3-byte ones. A third of the
+// limit, less room for the title, description and tags, therefore always
+// fits, whatever the text. Meilisearch, which indexes only the first
+// 65,535 words of a field, loses about as much.
+const MaxIndexedText = 320 << 10
+
+// TruncateText returns s cut to at most n bytes, and whether it was cut.
+// The cut falls on a rune boundary, and at the last space before it when
+// one is near, so that no word is indexed half.
+func TruncateText(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false
+	}
+	if n <= 0 {
+		return "", true
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	from := max(0, n-64)
+	if i := strings.LastIndexFunc(s[from:n], unicode.IsSpace); i >= 0 {
+		n = from + i
+	}
+	return s[:n], true
+}
 
 // SearchIndex is a search backend. Every method is scoped by organisation.
 type SearchIndex interface {

@@ -159,15 +159,49 @@ func (w *Worker) index(ctx context.Context, job *stagecraft.IndexJob) error {
 	if err != nil {
 		return err
 	}
-	if err := w.Search.Index(ctx, searchDoc(a, text)); err != nil {
-		return fmt.Errorf("write search document: %w", err)
-	}
 	res := &stagecraft.IndexResult{OrgID: a.OrgID, AssetID: a.ID, VersionID: v.ID, Status: stagecraft.IndexIndexed,
 		Error: text.Note, ThumbnailKey: thumb, Pages: text.Pages, DocumentTitle: text.Title}
 	if text.Failed {
 		res.Status = stagecraft.IndexFailed
 	}
+	doc := searchDoc(a, text)
+	var cut bool
+	if doc.Body, cut = stagecraft.TruncateText(doc.Body, stagecraft.MaxIndexedText); cut && res.Error == "" {
+		res.Error = noteTruncated
+	}
+	if err := w.writeDoc(ctx, doc, res); err != nil {
+		return err
+	}
 	return w.Store.SaveIndexResult(ctx, res)
+}
+
+// Notes shown to users when only part of a file, or none of it, could be
+// made searchable.
+const (
+	noteTruncated  = "Only the beginning of this file's text is searchable: it is longer than the indexing limit."
+	noteTextFailed = "The text of this file could not be added to the search index; it is findable by its title, description and tags."
+)
+
+// writeDoc writes doc to the search index. A backend that refuses it for
+// good (not for being down) gets it again without its text, so that the
+// asset stays findable by its metadata rather than vanishing from search;
+// res then says so.
+func (w *Worker) writeDoc(ctx context.Context, doc *stagecraft.SearchDoc, res *stagecraft.IndexResult) error {
+	err := w.Search.Index(ctx, doc)
+	if err == nil || temporary(err) || doc.Body == "" {
+		if err != nil {
+			return fmt.Errorf("write search document: %w", err)
+		}
+		return nil
+	}
+	w.Log.Error("search index refused the document; indexing its metadata only",
+		slog.String("asset_id", doc.AssetID), slog.Any("error", err))
+	doc.Body = ""
+	if err := w.Search.Index(ctx, doc); err != nil {
+		return fmt.Errorf("write search document without its text: %w", err)
+	}
+	res.Status, res.Error = stagecraft.IndexFailed, noteTextFailed
+	return nil
 }
 
 // read downloads the current version, extracts its text and renders its
@@ -195,7 +229,7 @@ func (w *Worker) read(ctx context.Context, a *stagecraft.Asset) (*stagecraft.Ass
 		if res.Text == "" {
 			text.Note = "No text was found in this file (it may be empty or scanned); it is findable by its title, description and tags."
 		} else if res.Truncated {
-			text.Note = "Only the beginning of this file's text is searchable: it is longer than the indexing limit."
+			text.Note = noteTruncated
 		}
 	case errors.As(err, &xerr):
 		text.Note = xerr.Message + " It is findable by its title, description and tags."

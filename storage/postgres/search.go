@@ -87,11 +87,11 @@ type searchRow struct {
 func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) error {
 	rows := make([]searchRow, len(docs))
 	for i, d := range docs {
+		title, meta, body := boundText(clean(d.Title), clean(strings.TrimSpace(d.Description+"\n"+strings.Join(d.Tags, " "))), clean(d.Body))
 		rows[i] = searchRow{AssetID: d.AssetID, OrgID: d.OrgID, Status: string(d.Status), ExpiresAt: d.ExpiresAt,
 			Type: string(d.Type), Stages: nonNil(d.Stages), Personas: nonNil(d.Personas),
 			Industries: nonNil(d.Industries), Products: nonNil(d.Products), UpdatedAt: d.UpdatedAt,
-			Language: validConfig(d.Language), Title: clean(d.Title),
-			Meta: clean(strings.TrimSpace(d.Description + "\n" + strings.Join(d.Tags, " "))), Body: clean(d.Body)}
+			Language: validConfig(d.Language), Title: title, Meta: meta, Body: body}
 	}
 	batch, err := json.Marshal(rows)
 	if err != nil {
@@ -128,6 +128,31 @@ func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) err
 		WHERE length(t.lexeme) BETWEEN 4 AND 40 AND t.lexeme ~ '^[[:alpha:]]+$'
 		ON CONFLICT DO NOTHING`, batch)
 	return err
+}
+
+// tsvectorText is the most bytes of text one document's vectors are built
+// from. PostgreSQL refuses a tsvector whose distinct words exceed 1 MiB,
+// and words can take three times the bytes of their text (see
+// stagecraft.MaxIndexedText).
+const tsvectorText = (1<<20 - 1) / 3
+
+// Bounds of the title and of the description and tags: far above what
+// validation lets through, so they only ever cut a caller's mistake.
+const (
+	maxIndexedTitle = 4 << 10
+	maxIndexedMeta  = 32 << 10
+)
+
+// boundText cuts a document's fields so that together they fit a
+// tsvector, the body giving way first. The indexer already bounds the
+// body to stagecraft.MaxIndexedText and says so; this is the backend's
+// own guarantee, whatever its caller sent.
+func boundText(title, meta, body string) (string, string, string) {
+	title, _ = stagecraft.TruncateText(title, maxIndexedTitle)
+	meta, _ = stagecraft.TruncateText(meta, maxIndexedMeta)
+	// The vocabulary statement joins the three with two spaces.
+	body, _ = stagecraft.TruncateText(body, tsvectorText-len(title)-len(meta)-2)
+	return title, meta, body
 }
 
 // clean makes text storable: PostgreSQL text holds no NUL bytes.
