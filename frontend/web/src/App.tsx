@@ -6,6 +6,7 @@ import { Layout } from './components/Layout';
 import { Empty, Loading } from './components/ui';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
+import { ForgotPassword, ResetPassword } from './pages/PasswordReset';
 import { SearchPage } from './pages/Search';
 
 // Pages reps rarely open load on demand, keeping the first load small.
@@ -38,6 +39,9 @@ export function App() {
   return (
     <Routes>
       <Route path="/login" element={<Login />} />
+      {/* Open signed out, and signed in too (a link opened in a shared browser). */}
+      <Route path="/forgot-password" element={<ForgotPassword />} />
+      <Route path="/reset-password" element={<ResetPassword />} />
       <Route element={<RequireAuth><Layout /></RequireAuth>}>
         <Route index element={<Home />} />
         <Route path="search" element={<SearchPage />} />

@@ -35,7 +35,9 @@ interface AuthContextValue {
   /** Set when the last session ended on its own (expired or revoked). */
   ended: boolean;
   signIn: (email: string, password: string) => Promise<void>;
-  signOut: () => void;
+  /** signOut ends the session on the server, then here, even when the
+   * server cannot be reached. */
+  signOut: () => Promise<void>;
   can: (...roles: Role[]) => boolean;
 }
 
@@ -91,7 +93,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setEnded(false);
         setSession(s);
       },
-      signOut: () => drop(false),
+      signOut: async () => {
+        if (session) {
+          try {
+            // Bounded, so an unreachable server never keeps anyone signed in.
+            await api.logout(AbortSignal.timeout(5000));
+          } catch {
+            // Already ended, or the network is down: sign out here regardless.
+          }
+        }
+        drop(false);
+      },
       can: (...roles) => !!session && roles.includes(session.user.role),
     }),
     [session, ended, qc, drop],

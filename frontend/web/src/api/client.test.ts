@@ -39,4 +39,8 @@ describe('request', () => {
     expect(f.mock.calls[0][1]).toMatchObject({ method: 'DELETE', body: '{"a":1}' });
     expect(f.mock.calls[0][1].headers['Content-Type']).toBe('application/json');
   });
+  it('returns nothing for an accepted request without a body', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response('', { status: 202 })));
+    await expect(request('/auth/password-reset', { method: 'POST', body: { email: 'a@b.co' } })).resolves.toBeUndefined();
+  });
 });

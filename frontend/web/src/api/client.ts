@@ -118,7 +118,9 @@ function authHeaders(): Record<string, string> {
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const res = await fetchRaw(path, opts);
   if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  // A 202 (a password reset asked for) may come without a body.
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 /** fetchRaw calls /api/v1{path} and returns the response, throwing an

@@ -1,7 +1,7 @@
 // One function per API call the web app makes.
 import { request, fetchRaw, upload, type UploadProgress } from './client';
 import type {
-  APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, Deal, EventType, Link, Page,
+  APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, AuditPage, Deal, EventType, Link, Page,
   Recommendation, Role, Scorecard, SearchResult, Session, Taxonomy, User,
 } from './types';
 
@@ -14,6 +14,15 @@ async function pageOf<T>(path: string, query?: Record<string, unknown>): Promise
 export const login = (email: string, password: string) =>
   request<Session>('/auth/login', { method: 'POST', body: { email, password } });
 export const me = () => request<User>('/me');
+/** logout ends the session whose token it is sent with. */
+export const logout = (signal?: AbortSignal) => request<void>('/auth/logout', { method: 'POST', signal });
+export const changePassword = (current_password: string, new_password: string) =>
+  request<void>('/me/password', { method: 'POST', body: { current_password, new_password } });
+/** requestPasswordReset answers the same whether or not the address has an account. */
+export const requestPasswordReset = (email: string) =>
+  request<void>('/auth/password-reset', { method: 'POST', body: { email } });
+export const confirmPasswordReset = (token: string, new_password: string) =>
+  request<void>('/auth/password-reset/confirm', { method: 'POST', body: { token, new_password } });
 
 export const getTaxonomy = () => request<Taxonomy>('/taxonomy');
 export const putTaxonomy = (t: Taxonomy) => request<Taxonomy>('/taxonomy', { method: 'PUT', body: t });
@@ -139,13 +148,32 @@ export const unusedAssets = (days: number) => pageOf<Asset>('/analytics/unused',
 export const listUsers = () => pageOf<User>('/users', { limit: 100 });
 export const createUser = (u: { email: string; name: string; role: Role; password: string }) =>
   request<User>('/users', { method: 'POST', body: u });
-export const patchUser = (id: string, p: { name?: string; role?: Role }) =>
+export const patchUser = (id: string, p: { name?: string; role?: Role; disabled?: boolean }) =>
   request<User>(`/users/${id}`, { method: 'PATCH', body: p });
 
 export const listTokens = () => pageOf<APIToken>('/api-tokens', { limit: 100 });
+/** listOrgTokens lists every live token of the organisation, with its owner (admins). */
+export const listOrgTokens = () => pageOf<APIToken>('/api-tokens', { user: 'all', limit: 100 });
 export const createToken = (name: string) =>
   request<APIToken & { token: string }>('/api-tokens', { method: 'POST', body: { name } });
 export const revokeToken = (id: string) => request<void>(`/api-tokens/${id}`, { method: 'DELETE' });
 
 export const usageSeries = (p: { from?: string; to?: string }) =>
   request<{ series: import('./types').WeekUse[] }>('/analytics/usage', { query: { ...p } });
+
+export interface AuditParams {
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** YYYY-MM-DD or RFC 3339; a date in `to` includes that whole day. */
+  from?: string;
+  to?: string;
+}
+export async function listAudit(p: AuditParams & { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<AuditPage> {
+  const r = await request<AuditPage>('/audit', { query: { ...p }, signal });
+  return { items: r.items ?? [], next_cursor: r.next_cursor ?? null };
+}
+export async function auditCSV(p: AuditParams): Promise<Blob> {
+  const res = await fetchRaw('/audit', { query: { ...p, format: 'csv' } });
+  return res.blob();
+}

@@ -9,6 +9,9 @@ export interface User {
   name: string;
   role: Role;
   created_at?: string;
+  /** A disabled user cannot sign in; their sessions and tokens stop working. */
+  disabled?: boolean;
+  last_seen_at?: string | null;
 }
 
 export interface Session {
@@ -195,6 +198,31 @@ export interface APIToken {
   prefix: string;
   created_at: string;
   last_used_at: string | null;
+  /** Who the token acts as; in the organisation-wide list only. */
+  owner?: UserRef;
+}
+
+/** UserRef names a user where the API refers to one. */
+export interface UserRef {
+  id: string;
+  email: string;
+}
+
+/** AuditEntry is one change recorded in the organisation's audit log. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** Null when no signed-in user did it (a failed sign-in, the system). */
+  actor: UserRef | null;
+  action: string;
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  next_cursor: string | null;
 }
 
 export type EventType = 'view' | 'download' | 'share' | 'present' | 'copy_link' | 'attach';

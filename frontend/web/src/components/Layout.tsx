@@ -15,6 +15,7 @@ function AccountMenu() {
   const user = useUser();
   const { signOut } = useAuth();
   const [open, setOpen] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const location = useLocation();
   useEffect(() => setOpen(false), [location.pathname]);
@@ -46,8 +47,10 @@ function AccountMenu() {
             <small>{user.email}</small>
             <small>{roleLabel[user.role]}</small>
           </div>
-          <Link role="menuitem" to="/settings">API tokens &amp; account</Link>
-          <button role="menuitem" onClick={signOut}>Sign out</button>
+          <Link role="menuitem" to="/settings">Account, password &amp; API tokens</Link>
+          <button role="menuitem" disabled={leaving} onClick={() => { setLeaving(true); void signOut(); }}>
+            {leaving ? 'Signing out…' : 'Sign out'}
+          </button>
         </div>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { errorMessage } from '../api/client';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
@@ -42,6 +42,29 @@ export function Alert({ error, kind }: { error?: unknown; kind?: 'info' | 'warn'
   return (
     <div className={`alert ${kind ?? ''}`} role="alert">
       {errorMessage(error)}
+    </div>
+  );
+}
+
+/** TextField is a labelled input with an optional hint and an error
+ * that is tied to the input (aria-invalid, aria-describedby). */
+export function TextField({ label, hint, error, onValue, ...input }: {
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  onValue: (v: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'className'>) {
+  const id = useId();
+  const describedBy = [error ? `${id}-err` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  // The label holds only its text, so the hint and error are the input's
+  // description, not part of its name.
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} className="input" {...input} aria-invalid={error ? true : undefined} aria-describedby={describedBy}
+        onChange={(e) => onValue(e.target.value)} />
+      {error && <span className="err" id={`${id}-err`}>{error}</span>}
+      {hint && <span className="hint" id={`${id}-hint`}>{hint}</span>}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, compact, date, fromDateInput, interval, money, percent, plural, points, relativeTime, toDateInput } from './format';
+import { bytes, compact, date, dateTime, fromDateInput, interval, money, percent, plural, points, relativeTime, toDateInput } from './format';
 
 describe('percent', () => {
   it.each([
@@ -67,6 +67,10 @@ describe('relativeTime', () => {
 
 describe('dates', () => {
   it('formats a day', () => expect(date('2026-12-02T23:30:00Z')).toBe('2 Dec 2026'));
+  it('formats a time in UTC', () => {
+    expect(dateTime('2026-12-02T23:30:05+01:00')).toBe('2 Dec 2026, 22:30 UTC');
+    expect(dateTime(null)).toBe('—');
+  });
   it('round-trips a date input', () => {
     expect(toDateInput('2027-01-31T23:59:59Z')).toBe('2027-01-31');
     expect(fromDateInput('2027-01-31')).toBe('2027-01-31T23:59:59Z');

@@ -82,6 +82,17 @@ export function date(t: string | null | undefined): string {
     .format(new Date(t));
 }
 
+/** dateTime formats a time as "2 Dec 2026, 14:05 UTC" (UTC, as date
+ * filters are read by the server). */
+export function dateTime(t: string | null | undefined): string {
+  if (!t) return '—';
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return '—';
+  return `${new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC',
+  }).format(d)} UTC`;
+}
+
 /** toDateInput renders an RFC 3339 time for <input type="date">. */
 export function toDateInput(t: string | null | undefined): string {
   return t ? t.slice(0, 10) : '';

@@ -1,13 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/client';
 import { useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
-import type { Role, Taxonomy, Term } from '../api/types';
+import type { Role, Taxonomy, Term, User } from '../api/types';
 import { useUser } from '../auth';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
-import { date } from '../lib/format';
+import { date, dateTime, relativeTime } from '../lib/format';
 import { keyFromLabel } from '../lib/taxonomy';
+import { AuditLog } from './AuditLog';
+import { OrgTokens } from './OrgTokens';
 
 const roles: { key: Role; label: string; hint: string }[] = [
   { key: 'rep', label: 'Sales rep', hint: 'finds, shares and uses published collateral' },
@@ -15,60 +18,112 @@ const roles: { key: Role; label: string; hint: string }[] = [
   { key: 'admin', label: 'Admin', hint: 'everything, plus users and taxonomy' },
 ];
 
+const tabs = [
+  { key: 'users', label: 'Users and roles' },
+  { key: 'tokens', label: 'API tokens' },
+  { key: 'audit', label: 'Audit log' },
+  { key: 'taxonomy', label: 'Taxonomy' },
+] as const;
+type Tab = (typeof tabs)[number]['key'];
+
 export default function Admin() {
-  const [tab, setTab] = useState<'users' | 'taxonomy'>('users');
+  // The tab (and the audit log's filters) live in the URL, so a view can be
+  // bookmarked and shared.
+  const [params, setParams] = useSearchParams();
+  const tab: Tab = tabs.find((t) => t.key === params.get('tab'))?.key ?? 'users';
   return (
     <>
       <div className="page-head">
         <div>
           <h1>Admin</h1>
-          <p>People, their roles, and the vocabulary collateral and deals are tagged with.</p>
+          <p>People and their access, what changed and who changed it, and the vocabulary collateral and deals are tagged with.</p>
         </div>
       </div>
       <div className="tabs" role="tablist">
-        <button role="tab" aria-selected={tab === 'users'} onClick={() => setTab('users')}>Users and roles</button>
-        <button role="tab" aria-selected={tab === 'taxonomy'} onClick={() => setTab('taxonomy')}>Taxonomy</button>
+        {tabs.map((t) => (
+          <button key={t.key} role="tab" aria-selected={tab === t.key}
+            onClick={() => setParams(t.key === 'users' ? {} : { tab: t.key })}>{t.label}</button>
+        ))}
       </div>
-      {tab === 'users' ? <Users /> : <TaxonomyEditor />}
+      {tab === 'users' ? <Users /> : tab === 'tokens' ? <OrgTokens /> : tab === 'audit' ? <AuditLog /> : <TaxonomyEditor />}
     </>
   );
 }
+
+const who = (u: User) => u.name || u.email;
 
 function Users() {
   const me = useUser();
   const qc = useQueryClient();
   const toast = useToast();
   const users = useQuery({ queryKey: ['users'], queryFn: api.listUsers });
-  const setRole = useMutation({
-    mutationFn: ({ id, role }: { id: string; role: Role }) => api.patchUser(id, { role }),
-    onSuccess: (u) => {
-      toast(`${u.name || u.email} is now ${roles.find((r) => r.key === u.role)?.label.toLowerCase()}.`);
+  // A refusal (the last admin cannot be disabled or demoted) stays on the
+  // page until the next change, naming whom it was about.
+  const [failure, setFailure] = useState<{ email: string; error: unknown } | null>(null);
+  const patch = useMutation({
+    mutationFn: ({ user, change }: { user: User; change: { role?: Role; disabled?: boolean } }) => api.patchUser(user.id, change),
+    onMutate: () => setFailure(null),
+    onSuccess: (u, { change }) => {
+      toast(change.disabled === true ? `${who(u)} is disabled and signed out everywhere.`
+        : change.disabled === false ? `${who(u)} can sign in again.`
+        : `${who(u)} is now ${roles.find((r) => r.key === u.role)?.label.toLowerCase()}.`);
       qc.invalidateQueries({ queryKey: ['users'] });
+      qc.invalidateQueries({ queryKey: ['audit'] });
     },
-    onError: (err) => {
-      toast(errorMessage(err), true);
+    onError: (error, { user }) => {
+      setFailure({ email: user.email, error });
+      // Puts the role select back to the saved role.
       qc.invalidateQueries({ queryKey: ['users'] });
     },
   });
+  const disable = (u: User) => {
+    const question = u.id === me.id
+      ? 'Disable your own account? You will be signed out at once and cannot sign in again until another admin enables you.'
+      : `Disable ${u.email}? They are signed out at once and cannot sign in; their API tokens stop working until you enable them again.`;
+    if (window.confirm(question)) patch.mutate({ user: u, change: { disabled: true } });
+  };
+  const busy = (u: User) => patch.isPending && patch.variables?.user.id === u.id;
   return (
     <div className="split-wide">
       <section className="panel" style={{ padding: 0 }} aria-label="Users">
+        {failure && (
+          <div className="alert row" role="alert" style={{ margin: 12 }}>
+            <span>Could not change {failure.email}: {errorMessage(failure.error)}</span>
+            <span className="spacer" />
+            <button className="btn small ghost" onClick={() => setFailure(null)} aria-label="Dismiss">✕</button>
+          </div>
+        )}
         {users.isLoading ? <Loading /> : users.error ? <ErrorState error={users.error} retry={() => users.refetch()} /> : (
           <div className="table-wrap">
             <table className="table">
-              <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Since</th></tr></thead>
+              <thead>
+                <tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Last seen</th><th className="hide-mobile">Since</th><th /></tr>
+              </thead>
               <tbody>
                 {users.data!.items.map((u) => (
-                  <tr key={u.id}>
+                  <tr key={u.id} data-user-id={u.id}>
                     <td>{u.name || '—'}{u.id === me.id && <span className="faint small"> (you)</span>}</td>
                     <td>{u.email}</td>
                     <td>
                       <select className="input" style={{ height: 28, width: 130 }} value={u.role} aria-label={`Role of ${u.email}`}
-                        onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })}>
+                        disabled={busy(u)} onChange={(e) => patch.mutate({ user: u, change: { role: e.target.value as Role } })}>
                         {roles.map((r) => <option key={r.key} value={r.key}>{r.label}</option>)}
                       </select>
                     </td>
-                    <td className="nowrap">{date(u.created_at ?? null)}</td>
+                    <td>{u.disabled ? <span className="badge bad">Disabled</span> : <span className="badge ok">Active</span>}</td>
+                    <td className="nowrap" title={u.last_seen_at ? dateTime(u.last_seen_at) : undefined}>
+                      {u.last_seen_at ? relativeTime(u.last_seen_at) : <span className="faint">never</span>}
+                    </td>
+                    <td className="nowrap hide-mobile">{date(u.created_at ?? null)}</td>
+                    <td className="num">
+                      {u.disabled ? (
+                        <button className="btn small" disabled={busy(u)} aria-label={`Enable ${u.email}`}
+                          onClick={() => patch.mutate({ user: u, change: { disabled: false } })}>Enable</button>
+                      ) : (
+                        <button className="btn small danger" disabled={busy(u)} aria-label={`Disable ${u.email}`}
+                          onClick={() => disable(u)}>Disable</button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -9,6 +9,7 @@ import type { AssetScore } from '../api/types';
 import { LiftChart, UsageChart } from '../components/Charts';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
+import { saveBlob, today } from '../lib/download';
 import { date, fromDateInput, interval, money, percent, plural, points, relativeTime } from '../lib/format';
 import { evidence, filterScores, sortScores, type SortKey } from '../lib/scorecard';
 import { terms } from '../lib/taxonomy';
@@ -127,13 +128,7 @@ function CSVButton({ filter }: { filter: AnalyticsParams }) {
   const download = async () => {
     setBusy(true);
     try {
-      const blob = await api.scorecardCSV(filter);
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `stagecraft-scorecard-${new Date().toISOString().slice(0, 10)}.csv`;
-      a.click();
-      window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveBlob(await api.scorecardCSV(filter), `stagecraft-scorecard-${today()}.csv`);
     } catch (err) {
       toast(errorMessage(err), true);
     } finally {

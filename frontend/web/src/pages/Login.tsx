@@ -1,7 +1,25 @@
-import { useState, type FormEvent } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link, Navigate, useLocation } from 'react-router';
 import { errorMessage } from '../api/client';
 import { useAuth } from '../auth';
+
+/** AuthCard is the frame of the pages used signed out: sign-in and the
+ * password reset. */
+export function AuthCard({ title, lead, children }: { title: string; lead?: ReactNode; children: ReactNode }) {
+  return (
+    <div className="login">
+      <section className="panel" aria-labelledby="auth-title">
+        <div className="brand">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <span>Stagecraft</span>
+        </div>
+        <h1 id="auth-title" style={{ fontSize: 18, marginBottom: 4 }}>{title}</h1>
+        {lead && <p className="muted">{lead}</p>}
+        {children}
+      </section>
+    </div>
+  );
+}
 
 export function Login() {
   const { session, signIn, ended } = useAuth();
@@ -28,14 +46,8 @@ export function Login() {
   };
 
   return (
-    <div className="login">
-      <form className="panel" onSubmit={submit} aria-labelledby="login-title">
-        <div className="brand">
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span>Stagecraft</span>
-        </div>
-        <h1 id="login-title" style={{ fontSize: 18, marginBottom: 4 }}>Sign in</h1>
-        <p className="muted">The right collateral for every deal, and proof of what wins.</p>
+    <AuthCard title="Sign in" lead="The right collateral for every deal, and proof of what wins.">
+      <form onSubmit={submit} aria-label="Sign in">
         {ended && !error && <div className="alert info">Your session ended. Sign in again to continue.</div>}
         {error != null && <div className="alert" role="alert">{errorMessage(error)}</div>}
         <label className="field">
@@ -51,7 +63,10 @@ export function Login() {
         <button className="btn primary" type="submit" disabled={busy} style={{ width: '100%', marginTop: 8 }}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="small" style={{ margin: '12px 0 0', textAlign: 'center' }}>
+          <Link to="/forgot-password" state={{ email }}>Forgot password?</Link>
+        </p>
       </form>
-    </div>
+    </AuthCard>
   );
 }

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { useUser } from '../auth';
-import { Alert, Empty, ErrorState, Loading, copyText, useToast } from '../components/ui';
+import { Alert, Empty, ErrorState, Loading, TextField, copyText, useToast } from '../components/ui';
 import { date, relativeTime } from '../lib/format';
+import { checkNewPassword, minPasswordLength, type NewPasswordErrors } from '../lib/password';
 
 export default function Settings() {
   const user = useUser();
@@ -16,7 +18,63 @@ export default function Settings() {
         </div>
       </div>
       <Tokens />
+      <ChangePassword />
     </>
+  );
+}
+
+type PasswordErrors = NewPasswordErrors & { current_password?: string };
+
+/** ChangePassword changes the signed-in user's password; the server ends
+ * their other sessions and keeps this one. */
+export function ChangePassword() {
+  const user = useUser();
+  const toast = useToast();
+  const empty = { current: '', next: '', confirm: '' };
+  const [form, setForm] = useState(empty);
+  const [errs, setErrs] = useState<PasswordErrors>({});
+  const change = useMutation({
+    mutationFn: () => api.changePassword(form.current, form.next),
+    onSuccess: () => {
+      setForm(empty);
+      toast('Password changed. Your other sessions were signed out.');
+    },
+    onError: (err) => {
+      // The server names the field it refuses; show its message there.
+      if (err instanceof ApiError && err.field === 'current_password') setErrs({ current_password: err.message });
+      else if (err instanceof ApiError && err.field === 'new_password') setErrs({ new_password: err.message });
+    },
+  });
+  const set = (k: keyof typeof form) => (v: string) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setErrs((e) => ({ ...e, [k === 'current' ? 'current_password' : k === 'next' ? 'new_password' : 'confirm']: undefined }));
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    change.reset();
+    const found: PasswordErrors = checkNewPassword(form.next, form.confirm);
+    if (!form.current) found.current_password = 'Enter your current password.';
+    setErrs(found);
+    if (Object.keys(found).length === 0) change.mutate();
+  };
+  const named = change.error instanceof ApiError && (change.error.field === 'current_password' || change.error.field === 'new_password');
+  return (
+    <form className="panel password-form" onSubmit={submit} noValidate aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <p className="muted">Changing it signs you out everywhere else; this browser stays signed in.</p>
+      {/* A hidden username tells password managers whose password this is. */}
+      <input type="email" autoComplete="username" value={user.email} readOnly hidden />
+      <TextField label="Current password" type="password" autoComplete="current-password" required
+        value={form.current} onValue={set('current')} error={errs.current_password} />
+      <TextField label="New password" type="password" autoComplete="new-password" required minLength={minPasswordLength}
+        value={form.next} onValue={set('next')} error={errs.new_password} hint={`At least ${minPasswordLength} characters.`} />
+      <TextField label="Confirm new password" type="password" autoComplete="new-password" required
+        value={form.confirm} onValue={set('confirm')} error={errs.confirm} />
+      {!named && <Alert error={change.error} />}
+      <button className="btn primary" type="submit" disabled={change.isPending}>
+        {change.isPending ? 'Changing…' : 'Change password'}
+      </button>
+    </form>
   );
 }
 

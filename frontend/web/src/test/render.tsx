@@ -9,6 +9,7 @@ import type { Session, User } from '../api/types';
 
 export const rep: User = { id: 'u-rep', org_id: 'o1', email: 'rep@example.com', name: 'Rita Rep', role: 'rep' };
 export const marketer: User = { id: 'u-mk', org_id: 'o1', email: 'mk@example.com', name: 'Mia Marketer', role: 'marketer' };
+export const admin: User = { id: 'u-ad', org_id: 'o1', email: 'ada@example.com', name: 'Ada Admin', role: 'admin' };
 
 export function signIn(user: User) {
   const s: Session = { token: 'tok-' + user.id, expires_at: new Date(Date.now() + 3600_000).toISOString(), user };

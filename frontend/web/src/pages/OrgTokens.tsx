@@ -1,0 +1,66 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import * as api from '../api/endpoints';
+import type { APIToken } from '../api/types';
+import { useUser } from '../auth';
+import { Alert, Empty, ErrorState, Loading, useToast } from '../components/ui';
+import { date, dateTime, relativeTime } from '../lib/format';
+
+/** OrgTokens lists every live API token of the organisation, with whom it
+ * acts as, and lets an admin revoke any of them. */
+export function OrgTokens() {
+  const me = useUser();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const tokens = useQuery({ queryKey: ['api-tokens', 'all'], queryFn: api.listOrgTokens });
+  const revoke = useMutation({
+    mutationFn: (t: APIToken) => api.revokeToken(t.id),
+    onSuccess: (_, t) => {
+      toast(`Revoked “${t.name}”. Anything using it is signed out.`);
+      // Also the admin's own list on the account page.
+      qc.invalidateQueries({ queryKey: ['api-tokens'] });
+      qc.invalidateQueries({ queryKey: ['audit'] });
+    },
+    onError: () => qc.invalidateQueries({ queryKey: ['api-tokens'] }),
+  });
+  const ask = (t: APIToken) => {
+    const owner = t.owner?.id === me.id ? 'your' : t.owner ? `${t.owner.email}’s` : 'the';
+    if (window.confirm(`Revoke ${owner} token “${t.name}”? Anything using it stops working at once.`)) revoke.mutate(t);
+  };
+  return (
+    <section className="panel" style={{ padding: 0 }} aria-labelledby="org-tokens-title">
+      <div style={{ padding: '16px 16px 0' }}>
+        <h2 id="org-tokens-title">API tokens of the organisation</h2>
+        <p className="muted">
+          Tokens let the browser extension and scripts act as the person who made them. Revoke any that are lost, unused or
+          belong to someone who left; people create their own under Account.
+        </p>
+        <Alert error={revoke.error} />
+      </div>
+      {tokens.isLoading ? <Loading /> : tokens.error ? <ErrorState error={tokens.error} retry={() => tokens.refetch()} /> :
+        !tokens.data!.items.length ? <Empty title="No API tokens" icon="⚿">Nobody in the organisation has a token.</Empty> : (
+          <div className="table-wrap">
+            <table className="table" aria-label="API tokens">
+              <thead><tr><th>Name</th><th>Owner</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
+              <tbody>
+                {tokens.data!.items.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td>{t.owner?.email ?? '—'}{t.owner?.id === me.id && <span className="faint small"> (you)</span>}</td>
+                    <td><code>{t.prefix}…</code></td>
+                    <td className="nowrap">{date(t.created_at)}</td>
+                    <td className="nowrap" title={t.last_used_at ? dateTime(t.last_used_at) : undefined}>
+                      {t.last_used_at ? relativeTime(t.last_used_at) : <span className="faint">never</span>}
+                    </td>
+                    <td className="num">
+                      <button className="btn small danger" disabled={revoke.isPending && revoke.variables?.id === t.id}
+                        aria-label={`Revoke ${t.name} of ${t.owner?.email ?? 'unknown owner'}`} onClick={() => ask(t)}>Revoke</button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+    </section>
+  );
+}
