@@ -39,6 +39,18 @@ type Event struct {
 	// Bot marks events caused by link scanners and unfurlers: kept for
 	// the record, never counted.
 	Bot bool `json:"-"`
+	// RepScope, when set, is the rep recording the event: the asset must
+	// be one they may see (published, unexpired) and the deal one of
+	// theirs, else the event is refused as unknown. See ScopeTo.
+	RepScope string `json:"-"`
+}
+
+// ScopeTo limits e to what u may see: reps record events only for
+// published assets and their own deals, as they attach, share and search.
+func (e *Event) ScopeTo(u *User) {
+	if u.Role == RoleRep {
+		e.RepScope = u.ID
+	}
 }
 
 // ClientEventTypes are the types clients may record; link_open is
@@ -56,7 +68,8 @@ const (
 	maxEventMeta = 4096
 )
 
-// Validate checks a client event's fields, naming the first at fault.
+// Validate checks a client event's fields, naming the first at fault. A
+// missing occurred_at becomes now.
 func (e *Event) Validate(now time.Time) error {
 	if !validUUID(e.ID) {
 		return Errorf(EINVALID, "id must be a UUID chosen by the client.")
@@ -75,7 +88,8 @@ func (e *Event) Validate(now time.Time) error {
 		return Errorf(EINVALID, "deal_id must be a UUID.")
 	}
 	if e.OccurredAt.IsZero() {
-		return Errorf(EINVALID, "occurred_at is required (RFC 3339).")
+		// Absent: the event happened as it was received.
+		e.OccurredAt = now.UTC()
 	}
 	if e.OccurredAt.After(now.Add(MaxEventSkew)) {
 		return Errorf(EINVALID, "occurred_at is in the future.")
@@ -108,12 +122,15 @@ const (
 // EventService records usage events.
 type EventService interface {
 	// RecordEvent stores e, snapshotting its deal's current stage. Returns
-	// ENOTFOUND when the deal does not belong to e's organisation.
+	// ENOTFOUND when the deal does not belong to e's organisation, or is
+	// not e.RepScope's.
 	RecordEvent(ctx context.Context, e *Event) error
 	// RecordEvents stores events durably — committed before it returns —
 	// with their deals' current stages, and reports each one's outcome:
-	// an id already stored is a duplicate, an asset or deal of another
-	// organisation is unknown.
+	// an id already stored in the organisation is a duplicate, an asset
+	// or deal of another organisation (or beyond e.RepScope) is unknown.
+	// One request's events never fail another's: a request whose events
+	// the database refuses gets its own error.
 	RecordEvents(ctx context.Context, events []*Event) ([]EventOutcome, error)
 }
 

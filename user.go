@@ -15,6 +15,10 @@ type User struct {
 	Name      string    `json:"name"`
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// Disabled users cannot sign in; their sessions and tokens are
+	// refused.
+	Disabled   bool       `json:"disabled"`
+	LastSeenAt *time.Time `json:"last_seen_at"`
 }
 
 // NewUser is the input to create a user.
@@ -37,23 +41,49 @@ func (n *NewUser) Normalize() {
 
 // Validate checks the fields, naming the first one at fault.
 func (n *NewUser) Validate() error {
-	if n.Email == "" {
-		return Errorf(EINVALID, "email is required.")
-	}
-	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email {
-		return Errorf(EINVALID, "email %q is not a valid address.", n.Email)
+	if err := ValidateEmail(n.Email); err != nil {
+		return err
 	}
 	if !n.Role.Valid() {
 		return errInvalidRole()
 	}
-	if len(n.Password) < MinPasswordLength {
-		return Errorf(EINVALID, "password must be at least %d characters.", MinPasswordLength)
+	if err := ValidatePassword("password", n.Password); err != nil {
+		return err
 	}
-	if len(n.Password) > 1024 {
-		return Errorf(EINVALID, "password must be at most 1024 characters.")
-	}
-	if len(n.Name) > MaxUserNameLength {
+	if len(n.Name) > MaxUserNameLength || !StorableText(n.Name) {
 		return errNameTooLong()
+	}
+	return nil
+}
+
+// MaxEmailLength is the longest email address accepted (RFC 5321's
+// limit on a path), in bytes.
+const MaxEmailLength = 254
+
+// ValidateEmail checks a normalised email address.
+func ValidateEmail(email string) error {
+	switch {
+	case email == "":
+		return fieldErrorf("email", "email is required.")
+	case len(email) > MaxEmailLength:
+		return fieldErrorf("email", "email must be at most %d characters.", MaxEmailLength)
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !StorableText(email) {
+		return fieldErrorf("email", "email %q is not a valid address.", email)
+	}
+	return nil
+}
+
+// MaxPasswordLength bounds passwords, so hashing cannot be made costly.
+const MaxPasswordLength = 1024
+
+// ValidatePassword checks a new password given in field.
+func ValidatePassword(field, password string) error {
+	switch {
+	case len(password) < MinPasswordLength:
+		return fieldErrorf(field, "%s must be at least %d characters.", field, MinPasswordLength)
+	case len(password) > MaxPasswordLength:
+		return fieldErrorf(field, "%s must be at most %d characters.", field, MaxPasswordLength)
 	}
 	return nil
 }
@@ -67,7 +97,7 @@ func errInvalidRole() error {
 }
 
 func errNameTooLong() error {
-	return Errorf(EINVALID, "name must be at most %d characters.", MaxUserNameLength).
+	return Errorf(EINVALID, "name must be at most %d characters of text.", MaxUserNameLength).
 		WithDetails(map[string]any{"field": "name"})
 }
 
@@ -75,8 +105,9 @@ func errNameTooLong() error {
 // Email and password are not among them: they are the user's own to
 // change, not an admin's.
 type UserUpdate struct {
-	Name *string `json:"name"`
-	Role *Role   `json:"role"`
+	Name     *string `json:"name"`
+	Role     *Role   `json:"role"`
+	Disabled *bool   `json:"disabled"`
 }
 
 // Normalize trims the name.
@@ -89,7 +120,7 @@ func (u *UserUpdate) Normalize() {
 
 // Validate checks the fields that are set, naming the first one at fault.
 func (u *UserUpdate) Validate() error {
-	if u.Name != nil && len(*u.Name) > MaxUserNameLength {
+	if u.Name != nil && (len(*u.Name) > MaxUserNameLength || !StorableText(*u.Name)) {
 		return errNameTooLong()
 	}
 	if u.Role != nil && !u.Role.Valid() {
@@ -116,6 +147,8 @@ type APIToken struct {
 	Prefix     string     `json:"prefix"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
+	// OwnerEmail is filled by listings of a whole organisation's tokens.
+	OwnerEmail string `json:"-"`
 }
 
 // UserService stores organisations, users and their credentials.
@@ -132,12 +165,35 @@ type UserService interface {
 	// FindUserByID returns ENOTFOUND unless the user exists.
 	FindUserByID(ctx context.Context, id string) (*User, error)
 	// UpdateUser applies upd to the user id of orgID and returns the user.
-	// Returns EINVALID if upd does not validate, ENOTFOUND unless the user
-	// exists in orgID (another organisation's user is not found), and
-	// ECONFLICT if the change would leave orgID without an admin.
+	// Disabling a user also ends their sessions. Returns EINVALID if upd
+	// does not validate, ENOTFOUND unless the user exists in orgID
+	// (another organisation's user is not found), and ECONFLICT if the
+	// change would leave orgID without an active admin.
 	UpdateUser(ctx context.Context, orgID, id string, upd UserUpdate) (*User, error)
-	// FindCredentialByEmail returns the user and password hash, or ENOTFOUND.
+	// FindCredentialByEmail returns an enabled user and their password
+	// hash, or ENOTFOUND.
 	FindCredentialByEmail(ctx context.Context, email string) (*Credential, error)
+	// FindCredentialByID is FindCredentialByEmail by user id.
+	FindCredentialByID(ctx context.Context, id string) (*Credential, error)
+	// ChangePassword stores a new password hash for the user and ends
+	// every session of theirs but keepSession ("" ends them all).
+	ChangePassword(ctx context.Context, userID, passwordHash, keepSession string) error
+
+	// CreateSession records a sign-in that lasts until expires.
+	CreateSession(ctx context.Context, u *User, expires time.Time) (string, error)
+	// FindUserBySession returns the user of a live session (not revoked,
+	// not expired, user enabled), or ENOTFOUND.
+	FindUserBySession(ctx context.Context, sessionID string) (*User, error)
+	// RevokeSession ends one session; ending one already ended is not an
+	// error.
+	RevokeSession(ctx context.Context, sessionID string) error
+
+	// CreatePasswordReset stores a reset token's hash for the user.
+	CreatePasswordReset(ctx context.Context, userID string, hash []byte, expires time.Time) error
+	// ResetPassword uses a reset token once: it sets the password hash
+	// and ends every session of the user. Returns EINVALID when the token
+	// is unknown, used or expired.
+	ResetPassword(ctx context.Context, hash []byte, passwordHash string) (*User, error)
 
 	// CreateAPIToken stores a token's hash for the user.
 	CreateAPIToken(ctx context.Context, u *User, name, prefix string, hash []byte) (*APIToken, error)
@@ -145,7 +201,13 @@ type UserService interface {
 	FindAPITokens(ctx context.Context, userID string) ([]*APIToken, error)
 	// RevokeAPIToken revokes one of the user's tokens, or returns ENOTFOUND.
 	RevokeAPIToken(ctx context.Context, userID, id string) error
-	// FindUserByAPITokenHash returns the owner of a live token, or ENOTFOUND.
+	// FindOrgAPITokens lists the live tokens of every user of orgID, with
+	// their owners' emails.
+	FindOrgAPITokens(ctx context.Context, orgID string) ([]*APIToken, error)
+	// RevokeOrgAPIToken revokes any token of orgID, or returns ENOTFOUND.
+	RevokeOrgAPIToken(ctx context.Context, orgID, id string) error
+	// FindUserByAPITokenHash returns the enabled owner of a live token, or
+	// ENOTFOUND.
 	FindUserByAPITokenHash(ctx context.Context, hash []byte) (*User, error)
 }
 
@@ -153,8 +215,9 @@ type UserService interface {
 type LoginThrottle interface {
 	// Check returns ERATELIMITED (with RetryAfter) when key is locked out.
 	Check(ctx context.Context, key string) error
-	// Fail records a failure for key.
-	Fail(ctx context.Context, key string) error
+	// Fail records a failure for key and reports whether this failure
+	// locked it.
+	Fail(ctx context.Context, key string) (bool, error)
 	// Reset clears key after a successful sign-in.
 	Reset(ctx context.Context, key string) error
 }

@@ -20,10 +20,12 @@ func analyticsEnv(t *testing.T) (*env, assetJSON, assetJSON, string) {
 	b := e.createAsset(e.marketerTok, "b.txt", []byte("b"), field("title", "=HYPERLINK(\"x\")"), field("stages", "negotiation"))
 	ctx := context.Background()
 	var won, lost, open string
-	must(t, e.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, stage, status, amount, closed_at, personas)
-		VALUES ($1, 'W', 'evaluation', 'open', 1200, NULL, '{champion}') RETURNING id`, e.org).Scan(&won))
-	must(t, e.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, stage, status, amount)
-		VALUES ($1, 'L', 'evaluation', 'open', 500) RETURNING id`, e.org).Scan(&lost))
+	// The rep records uses on deals of their own: reps may not write
+	// analytics for deals they cannot see.
+	must(t, e.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, stage, status, amount, closed_at, personas, owner_id)
+		VALUES ($1, 'W', 'evaluation', 'open', 1200, NULL, '{champion}', $2) RETURNING id`, e.org, e.rep.ID).Scan(&won))
+	must(t, e.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, stage, status, amount, owner_id)
+		VALUES ($1, 'L', 'evaluation', 'open', 500, $2) RETURNING id`, e.org, e.rep.ID).Scan(&lost))
 	must(t, e.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, stage, status, owner_id, personas)
 		VALUES ($1, 'O', 'evaluation', 'open', $2, '{champion}') RETURNING id`, e.org, e.rep.ID).Scan(&open))
 	var r eventsResult

@@ -100,13 +100,13 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.lib = &library.Service{Assets: e.db, Taxonomy: e.db, Events: e.db, Blobs: e.blobs, Log: log,
 		Now: time.Now, MaxUpload: cfg.maxUpload, URLTTL: time.Minute, OrphanAge: time.Hour}
 	e.jwt = &auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}
-	authSvc := &auth.Service{Users: e.db, Tokens: e.jwt, Log: log, CacheTTL: 10 * time.Second,
-		Email:  &postgres.Throttle{DB: e.db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
-		Client: &postgres.Throttle{DB: e.db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute}}
+	authSvc := &auth.Service{Users: e.db, Audit: e.db, Tokens: e.jwt, Log: log, CacheTTL: 10 * time.Second, PublicURL: baseURL,
+		EmailClient: &postgres.Throttle{DB: e.db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
+		Client:      &postgres.Throttle{DB: e.db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute}}
 	e.search = &postgres.Search{DB: e.db}
 	e.worker = &indexer.Worker{Store: e.db, Blobs: e.blobs, Search: e.search, Extractor: extract.New(extract.DefaultLimits()),
 		Log: log, Now: time.Now, ID: "test", Lease: time.Minute, MaxAttempts: 3, Poll: 10 * time.Millisecond}
-	s := &api.Server{Auth: authSvc, Users: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Links: e.db, Analytics: e.db, Search: e.search, Library: e.lib,
+	s := &api.Server{Auth: authSvc, Users: e.db, Audit: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Links: e.db, Analytics: e.db, Search: e.search, Library: e.lib,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: baseURL, MaxUpload: cfg.maxUpload,
 		Checks: []api.Check{{Name: "postgres", Ping: e.db.Ping}, {Name: "storage", Ping: e.blobs.Ping}}}
 	h, err := s.Handler()

@@ -126,12 +126,16 @@ func decodeEvent(raw json.RawMessage, user *stagecraft.User, now time.Time) (*st
 	if err := e.Validate(now); err != nil {
 		return nil, err
 	}
+	e.ScopeTo(user)
 	if len(it.Meta) > 0 && string(it.Meta) != "null" {
 		if err := stagecraft.CheckMetaSize(it.Meta); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal(it.Meta, &e.Meta); err != nil {
 			return nil, stagecraft.Errorf(stagecraft.EINVALID, "meta must be a JSON object.")
+		}
+		if err := stagecraft.CheckStorableJSON("meta", map[string]any(e.Meta)); err != nil {
+			return nil, err
 		}
 	}
 	return e, nil

@@ -44,6 +44,8 @@ func (s *Server) requestContext(c *gin.Context) {
 	}
 	log := s.Log.With(slog.String("request_id", id))
 	c.Set(string(loggerKey), log)
+	// The audit log records the client's address with every change.
+	c.Request = c.Request.WithContext(stagecraft.NewContextWithClientIP(c.Request.Context(), c.ClientIP()))
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -79,11 +81,27 @@ func loggerFrom(c *gin.Context) *slog.Logger {
 	return slog.Default()
 }
 
+// bearerToken returns the request's bearer credential, or "".
+func bearerToken(c *gin.Context) string {
+	scheme, token, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// noStore keeps API answers out of every cache: they are one user's
+// data, and tokens and download URLs among them. Handlers that serve
+// something cacheable (thumbnails) set their own Cache-Control.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
 // authenticate requires a bearer credential and stores its user.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
+	token := bearerToken(c)
+	if token == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="stagecraft"`)
 		errorf(c, stagecraft.EUNAUTHORIZED, "Authorization: Bearer <token> is required.")
 		return

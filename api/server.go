@@ -5,6 +5,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,8 +26,13 @@ import (
 
 // Authenticator signs users in and resolves bearer tokens.
 type Authenticator interface {
-	Login(ctx context.Context, email, password, clientIP string) (*auth.Session, error)
+	// Login signs a user in; clientKey names the client for throttling.
+	Login(ctx context.Context, email, password, clientKey string) (*auth.Session, error)
 	Authenticate(ctx context.Context, bearer string) (*stagecraft.User, error)
+	Logout(ctx context.Context, bearer string) error
+	ChangePassword(ctx context.Context, u *stagecraft.User, bearer, current, next string) error
+	RequestPasswordReset(ctx context.Context, email string) error
+	ResetPassword(ctx context.Context, token, next string) error
 	CreateAPIToken(ctx context.Context, u *stagecraft.User, name string) (*stagecraft.APIToken, string, error)
 }
 
@@ -40,6 +46,7 @@ type Check struct {
 type Server struct {
 	Auth      Authenticator
 	Users     stagecraft.UserService
+	Audit     stagecraft.AuditService
 	Taxonomy  stagecraft.TaxonomyService
 	Assets    stagecraft.AssetService
 	Deals     stagecraft.DealService
@@ -65,7 +72,14 @@ type Server struct {
 	// WebApp is the built single-page app, served at every path outside
 	// the API's (see handleWebApp); nil serves no app.
 	WebApp fs.FS
+
+	// resetLimit slows password reset requests per client, so the
+	// endpoint cannot be used to flood someone's inbox.
+	resetLimit *rateLimiter
 }
+
+// Password reset requests per client address and server replica.
+const resetsPerMinute, resetBurst = 5, 5
 
 // maxJSONBody caps JSON request bodies.
 const maxJSONBody = 1 << 20
@@ -123,15 +137,23 @@ func (s *Server) Handler() (http.Handler, error) {
 		r.HEAD("/blobs/*key", gin.WrapH(s.BlobHandler))
 	}
 
-	v1 := r.Group("/api/v1")
+	s.resetLimit = newRateLimiter(resetsPerMinute, resetBurst, maxTrackedClients, s.now)
+
+	v1 := r.Group("/api/v1", noStore)
 	v1.GET("/openapi.json", s.handleOpenAPI)
-	v1.POST("/auth/login", s.handleLogin)
+	public := v1.Group("", s.deadline)
+	public.POST("/auth/login", s.handleLogin)
+	public.POST("/auth/password-reset", s.handlePasswordReset)
+	public.POST("/auth/password-reset/confirm", s.handlePasswordResetConfirm)
 
 	a := v1.Group("", s.deadline, s.authenticate)
 	admin := requireRole(stagecraft.RoleAdmin)
 	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
 
+	a.POST("/auth/logout", s.handleLogout)
 	a.GET("/me", s.handleMe)
+	a.POST("/me/password", s.handlePasswordChange)
+	a.GET("/audit", admin, s.handleAuditList)
 	a.POST("/users", admin, s.handleUserCreate)
 	a.GET("/users", admin, s.handleUserList)
 	a.PATCH("/users/:id", admin, s.handleUserPatch)
@@ -163,13 +185,18 @@ func (s *Server) Handler() (http.Handler, error) {
 }
 
 // bindJSON decodes a JSON body into v, refusing unknown fields, trailing
-// data and bodies over maxJSONBody, with a message naming what is wrong.
+// data, bodies over maxJSONBody and text PostgreSQL cannot store (NUL),
+// with a message naming what is wrong.
 func bindJSON(c *gin.Context, v any) error {
 	ct := c.ContentType()
 	if ct != "" && ct != "application/json" {
 		return stagecraft.Errorf(stagecraft.EUNSUPPORTED, "Content-Type must be application/json.")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -177,7 +204,33 @@ func bindJSON(c *gin.Context, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return stagecraft.Errorf(stagecraft.EINVALID, "request body must hold a single JSON value.")
 	}
-	return nil
+	return storableBody(body)
+}
+
+// storableBody refuses a JSON body holding a NUL character in any string:
+// no field takes one, and PostgreSQL refuses it in text, so it is a 400
+// naming the field rather than a failed statement. Only bodies with the
+// escape are decoded again.
+func storableBody(body []byte) error {
+	if !bytes.Contains(body, []byte(`\u0000`)) {
+		return nil
+	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil // the typed decode accepted it; nothing more to say
+	}
+	if m, ok := doc.(map[string]any); ok {
+		for k, v := range m {
+			if !stagecraft.StorableText(k) {
+				return stagecraft.CheckStorableJSON("body", doc)
+			}
+			if err := stagecraft.CheckStorableJSON(k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return stagecraft.CheckStorableJSON("body", doc)
 }
 
 // normalizer is a request body that tidies and checks itself.

@@ -28,12 +28,87 @@ func (s *Server) handleLogin(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	sess, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password, c.ClientIP())
+	sess, err := s.Auth.Login(c.Request.Context(), req.Email, req.Password, clientKey(c.ClientIP()))
 	if err != nil {
 		Error(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: sess.User})
+}
+
+// handleLogout handles POST /api/v1/auth/logout: the presented session
+// token is refused from now on.
+func (s *Server) handleLogout(c *gin.Context) {
+	if err := s.Auth.Logout(c.Request.Context(), bearerToken(c)); err != nil {
+		Error(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type passwordChangeRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// handlePasswordChange handles POST /api/v1/me/password: the caller's
+// other sessions end; this one stays signed in.
+func (s *Server) handlePasswordChange(c *gin.Context) {
+	var req passwordChangeRequest
+	if err := bindJSON(c, &req); err != nil {
+		Error(c, err)
+		return
+	}
+	err := s.Auth.ChangePassword(c.Request.Context(), currentUser(c), bearerToken(c), req.CurrentPassword, req.NewPassword)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type passwordResetRequest struct {
+	Email string `json:"email"`
+}
+
+// handlePasswordReset handles POST /api/v1/auth/password-reset. It
+// answers 202 whether or not the email is a user's, so it tells nobody
+// which addresses have accounts.
+func (s *Server) handlePasswordReset(c *gin.Context) {
+	var req passwordResetRequest
+	if err := bindJSON(c, &req); err != nil {
+		Error(c, err)
+		return
+	}
+	if ok, wait := s.resetLimit.allow(clientKey(c.ClientIP())); !ok {
+		Error(c, &stagecraft.Error{Code: stagecraft.ERATELIMITED, RetryAfter: wait,
+			Message: "Too many password reset requests; please wait a minute and try again."})
+		return
+	}
+	if err := s.Auth.RequestPasswordReset(c.Request.Context(), req.Email); err != nil {
+		Error(c, err)
+		return
+	}
+	c.Status(http.StatusAccepted)
+}
+
+type passwordResetConfirmRequest struct {
+	Token       string `json:"token"`
+	NewPassword string `json:"new_password"`
+}
+
+// handlePasswordResetConfirm handles POST /api/v1/auth/password-reset/confirm.
+func (s *Server) handlePasswordResetConfirm(c *gin.Context) {
+	var req passwordResetConfirmRequest
+	if err := bindJSON(c, &req); err != nil {
+		Error(c, err)
+		return
+	}
+	if err := s.Auth.ResetPassword(c.Request.Context(), req.Token, req.NewPassword); err != nil {
+		Error(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 // handleMe handles GET /api/v1/me.
@@ -71,9 +146,9 @@ func (s *Server) handleUserList(c *gin.Context) {
 	page(c, users)
 }
 
-// handleUserPatch handles PATCH /api/v1/users/:id (admin): a user's name
-// or role. Demoting the organisation's last admin, oneself included, is
-// a conflict.
+// handleUserPatch handles PATCH /api/v1/users/:id (admin): a user's name,
+// role or disabled state. Demoting or disabling the organisation's last
+// active admin, oneself included, is a conflict.
 func (s *Server) handleUserPatch(c *gin.Context) {
 	var req stagecraft.UserUpdate
 	if err := bindValid(c, &req); err != nil {
@@ -117,9 +192,46 @@ func (s *Server) handleAPITokenCreate(c *gin.Context) {
 	c.JSON(http.StatusCreated, apiTokenCreated{APIToken: t, Token: secret})
 }
 
-// handleAPITokenList handles GET /api/v1/api-tokens.
+// apiTokenOwner is the owner shown in an organisation-wide token list.
+type apiTokenOwner struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+}
+
+// orgAPITokenResponse is a token in GET /api-tokens?user=all.
+type orgAPITokenResponse struct {
+	*stagecraft.APIToken
+	Owner apiTokenOwner `json:"owner"`
+}
+
+// handleAPITokenList handles GET /api/v1/api-tokens: the caller's tokens,
+// or with ?user=all (admins) every live token of the organisation.
 func (s *Server) handleAPITokenList(c *gin.Context) {
-	tokens, err := s.Users.FindAPITokens(c.Request.Context(), currentUser(c).ID)
+	user := currentUser(c)
+	switch c.Query("user") {
+	case "":
+	case "all":
+		if user.Role != stagecraft.RoleAdmin {
+			errorf(c, stagecraft.EFORBIDDEN, "Only admins may list the organisation's tokens.")
+			return
+		}
+		tokens, err := s.Users.FindOrgAPITokens(c.Request.Context(), user.OrgID)
+		if err != nil {
+			Error(c, err)
+			return
+		}
+		items := make([]orgAPITokenResponse, len(tokens))
+		for i, t := range tokens {
+			items[i] = orgAPITokenResponse{APIToken: t, Owner: apiTokenOwner{ID: t.UserID, Email: t.OwnerEmail}}
+		}
+		page(c, items)
+		return
+	default:
+		Error(c, stagecraft.Errorf(stagecraft.EINVALID, "user must be all, or left out for your own tokens.").
+			WithDetails(map[string]any{"field": "user"}))
+		return
+	}
+	tokens, err := s.Users.FindAPITokens(c.Request.Context(), user.ID)
 	if err != nil {
 		Error(c, err)
 		return
@@ -127,9 +239,17 @@ func (s *Server) handleAPITokenList(c *gin.Context) {
 	page(c, tokens)
 }
 
-// handleAPITokenDelete handles DELETE /api/v1/api-tokens/:id.
+// handleAPITokenDelete handles DELETE /api/v1/api-tokens/:id: one's own
+// token, or for an admin any token of the organisation.
 func (s *Server) handleAPITokenDelete(c *gin.Context) {
-	if err := s.Users.RevokeAPIToken(c.Request.Context(), currentUser(c).ID, c.Param("id")); err != nil {
+	user := currentUser(c)
+	var err error
+	if user.Role == stagecraft.RoleAdmin {
+		err = s.Users.RevokeOrgAPIToken(c.Request.Context(), user.OrgID, c.Param("id"))
+	} else {
+		err = s.Users.RevokeAPIToken(c.Request.Context(), user.ID, c.Param("id"))
+	}
+	if err != nil {
 		Error(c, err)
 		return
 	}

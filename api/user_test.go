@@ -97,10 +97,20 @@ func TestAuthenticationRequired(t *testing.T) {
 			e.fail(resp, http.StatusUnauthorized, "unauthorized")
 		})
 	}
-	// A valid token of a user since deleted is refused.
-	tok, _, err := (&auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}).Issue("00000000-0000-0000-0000-000000000000")
-	must(t, err)
-	e.fail(e.do("GET", "/api/v1/me", tok, nil), http.StatusUnauthorized, "unauthorized")
+	// A validly signed token is refused when its user or session does
+	// not exist, or when it names them by anything but a UUID.
+	j := &auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}
+	for _, ids := range [][2]string{
+		{"00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000"},
+		{e.rep.ID, "00000000-0000-0000-0000-000000000000"},
+		{"not-a-uuid", "00000000-0000-0000-0000-000000000000"},
+		{e.rep.ID, "not-a-uuid"},
+		{"", ""},
+	} {
+		tok, err := j.Issue(ids[0], ids[1], j.Expiry())
+		must(t, err)
+		e.fail(e.do("GET", "/api/v1/me", tok, nil), http.StatusUnauthorized, "unauthorized")
+	}
 
 	var me struct{ ID, Email string }
 	e.json(e.do("GET", "/api/v1/me", e.repTok, nil), http.StatusOK, &me)
@@ -229,7 +239,7 @@ func TestUserPatch(t *testing.T) {
 		{"role of the wrong type", e.adminTok, e.rep.ID, `{"role": 1}`, http.StatusBadRequest, "invalid_input", "role"},
 		{"long name", e.adminTok, e.rep.ID, map[string]any{"name": strings.Repeat("n", 201)}, http.StatusBadRequest, "invalid_input", "name"},
 		{"unknown field", e.adminTok, e.rep.ID, map[string]any{"email": "new@example.com"}, http.StatusBadRequest, "invalid_input", "email"},
-		{"demote the last admin", e.adminTok, e.admin.ID, map[string]any{"role": "marketer"}, http.StatusConflict, "conflict", "at least one admin"},
+		{"demote the last admin", e.adminTok, e.admin.ID, map[string]any{"role": "marketer"}, http.StatusConflict, "conflict", "at least one active admin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 )
 
 // Issuer and audience of Stagecraft session tokens. Verification requires
@@ -22,12 +23,20 @@ type JWT struct {
 	Now    func() time.Time
 }
 
-// Issue returns a signed token for userID and its expiry.
-func (j *JWT) Issue(userID string) (string, time.Time, error) {
+// Claims are what a verified session token says.
+type Claims struct {
+	UserID    string
+	SessionID string
+	ExpiresAt time.Time
+}
+
+// Issue returns a signed token for the session sessionID of userID, and
+// its expiry.
+func (j *JWT) Issue(userID, sessionID string, exp time.Time) (string, error) {
 	now := j.Now().UTC().Truncate(time.Second)
-	exp := now.Add(j.TTL)
 	claims := jwt.RegisteredClaims{
 		Subject:   userID,
+		ID:        sessionID,
 		Issuer:    jwtIssuer,
 		Audience:  jwt.ClaimStrings{jwtAudience},
 		IssuedAt:  jwt.NewNumericDate(now),
@@ -35,9 +44,14 @@ func (j *JWT) Issue(userID string) (string, time.Time, error) {
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(j.Secret)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("sign token: %w", err)
+		return "", fmt.Errorf("sign token: %w", err)
 	}
-	return s, exp, nil
+	return s, nil
+}
+
+// Expiry is when a token issued now would expire.
+func (j *JWT) Expiry() time.Time {
+	return j.Now().UTC().Truncate(time.Second).Add(j.TTL)
 }
 
 // ErrInvalidToken is returned for any token that fails verification.
@@ -45,14 +59,9 @@ var ErrInvalidToken = errors.New("invalid token")
 
 // Verify checks the token's algorithm (HS256 only: "none" and RS/ES
 // confusion are refused), signature, expiry, issuer and audience, and
-// returns the subject.
-func (j *JWT) Verify(token string) (string, error) {
-	sub, _, err := j.VerifyExpiry(token)
-	return sub, err
-}
-
-// VerifyExpiry is Verify that also returns the token's expiry.
-func (j *JWT) VerifyExpiry(token string) (string, time.Time, error) {
+// that it names a user and a session by UUID: a token signed with the
+// right key but naming anything else is as invalid as a forged one.
+func (j *JWT) Verify(token string) (*Claims, error) {
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(token, &claims,
 		func(t *jwt.Token) (any, error) { return j.Secret, nil },
@@ -65,10 +74,17 @@ func (j *JWT) VerifyExpiry(token string) (string, time.Time, error) {
 		jwt.WithLeeway(30*time.Second),
 	)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+		return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
 	}
-	if claims.Subject == "" {
-		return "", time.Time{}, fmt.Errorf("%w: no subject", ErrInvalidToken)
+	if !canonicalUUID(claims.Subject) {
+		return nil, fmt.Errorf("%w: the subject is not a user id", ErrInvalidToken)
 	}
-	return claims.Subject, claims.ExpiresAt.Time, nil
+	if !canonicalUUID(claims.ID) {
+		return nil, fmt.Errorf("%w: no session id", ErrInvalidToken)
+	}
+	return &Claims{UserID: claims.Subject, SessionID: claims.ID, ExpiresAt: claims.ExpiresAt.Time}, nil
 }
+
+// canonicalUUID reports whether s is a UUID in its usual 36-character
+// form, the only one the database is asked about.
+func canonicalUUID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }

@@ -20,18 +20,24 @@ func fixedJWT(now time.Time) *JWT {
 func TestJWTRoundTrip(t *testing.T) {
 	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	j := fixedJWT(now)
-	tok, exp, err := j.Issue("user-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	exp := j.Expiry()
 	if !exp.Equal(now.Add(time.Hour)) {
 		t.Errorf("exp = %v", exp)
 	}
-	sub, err := j.Verify(tok)
-	if err != nil || sub != "user-1" {
-		t.Fatalf("Verify = %q, %v", sub, err)
+	tok, err := j.Issue(userID, sessionID, exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := j.Verify(tok)
+	if err != nil || c.UserID != userID || c.SessionID != sessionID || !c.ExpiresAt.Equal(exp) {
+		t.Fatalf("Verify = %+v, %v", c, err)
 	}
 }
+
+const (
+	userID    = "6f1c2a4e-1b2c-4d3e-8f90-123456789abc"
+	sessionID = "0b6e8f3a-7c1d-4e2f-9a8b-abcdef012345"
+)
 
 func sign(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
 	t.Helper()
@@ -45,9 +51,9 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims)
 func TestJWTRejects(t *testing.T) {
 	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	j := fixedJWT(now)
-	good, _, _ := j.Issue("user-1")
+	good, _ := j.Issue(userID, sessionID, j.Expiry())
 	valid := func() jwt.MapClaims {
-		return jwt.MapClaims{"sub": "user-1", "iss": jwtIssuer, "aud": jwtAudience,
+		return jwt.MapClaims{"sub": userID, "jti": sessionID, "iss": jwtIssuer, "aud": jwtAudience,
 			"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 	}
 	with := func(k string, v any) jwt.MapClaims {
@@ -82,11 +88,15 @@ func TestJWTRejects(t *testing.T) {
 		{"wrong issuer", sign(t, jwt.SigningMethodHS256, secret, with("iss", "someone-else"))},
 		{"wrong audience", sign(t, jwt.SigningMethodHS256, secret, with("aud", "another-api"))},
 		{"no subject", sign(t, jwt.SigningMethodHS256, secret, with("sub", nil))},
+		{"subject not a UUID", sign(t, jwt.SigningMethodHS256, secret, with("sub", "admin"))},
+		{"subject a UUID in braces", sign(t, jwt.SigningMethodHS256, secret, with("sub", "{"+userID+"}"))},
+		{"no session", sign(t, jwt.SigningMethodHS256, secret, with("jti", nil))},
+		{"session not a UUID", sign(t, jwt.SigningMethodHS256, secret, with("jti", "x' OR 1=1"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if sub, err := j.Verify(tt.token); !errors.Is(err, ErrInvalidToken) {
-				t.Errorf("Verify = %q, %v; want ErrInvalidToken", sub, err)
+			if c, err := j.Verify(tt.token); !errors.Is(err, ErrInvalidToken) {
+				t.Errorf("Verify = %+v, %v; want ErrInvalidToken", c, err)
 			}
 		})
 	}

@@ -201,11 +201,12 @@ func (s *Service) DownloadURL(ctx context.Context, user *stagecraft.User, assetI
 	if err != nil {
 		return "", fmt.Errorf("sign download url: %w", err)
 	}
-	err = s.Events.RecordEvent(ctx, &stagecraft.Event{
+	e := &stagecraft.Event{
 		OrgID: user.OrgID, Type: stagecraft.EventDownload, AssetID: a.ID, VersionID: v.ID,
 		DealID: dealID, UserID: user.ID, OccurredAt: s.Now().UTC(),
-	})
-	if err != nil {
+	}
+	e.ScopeTo(user)
+	if err := s.Events.RecordEvent(ctx, e); err != nil {
 		return "", fmt.Errorf("record download: %w", err)
 	}
 	return url, nil

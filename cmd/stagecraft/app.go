@@ -73,11 +73,15 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		OrphanAge: 24 * time.Hour,
 	}
 	app.Auth = &auth.Service{
-		Users:  db,
-		Email:  &postgres.Throttle{DB: db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
-		Client: &postgres.Throttle{DB: db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
-		Tokens: &auth.JWT{Secret: cfg.JWTSecret, TTL: cfg.JWTTTL, Now: time.Now},
-		Log:    log,
+		Users: db,
+		Audit: db,
+		// Five wrong passwords for one email from one client pause that
+		// pair; fifty from one client, over any emails, pause the client.
+		EmailClient: &postgres.Throttle{DB: db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
+		Client:      &postgres.Throttle{DB: db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
+		Tokens:      &auth.JWT{Secret: cfg.JWTSecret, TTL: cfg.JWTTTL, Now: time.Now},
+		Log:         log,
+		PublicURL:   cfg.PublicURL,
 		// Other replicas see a revocation within this time.
 		CacheTTL: 10 * time.Second,
 	}
@@ -88,7 +92,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	app.API = &api.Server{
 		CORS: cors,
-		Auth: app.Auth, Users: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Analytics: db, Search: search, Library: app.Library,
+		Auth: app.Auth, Users: db, Audit: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Analytics: db, Search: search, Library: app.Library,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
 		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,
 		WebApp: frontend.WebApp(),

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -83,17 +84,38 @@ func (db *DB) flushEvents() {
 				break gather
 			}
 		}
-		outcomes, err := db.writeEvents(batch, n)
-		off := 0
-		for _, req := range batch {
-			if err != nil {
-				req.done <- eventResult{err: err}
-				continue
-			}
-			req.done <- eventResult{outcomes: outcomes[off : off+len(req.events)]}
-			off += len(req.events)
-		}
+		db.answerEvents(batch, n)
 	}
+}
+
+// answerEvents writes a batch and answers each of its requests. When the
+// shared statement fails, whatever the cause, each request is written
+// again on its own: one request's content (a value the database refuses,
+// an event that trips a constraint) fails that request alone, never the
+// others that happened to share its batch. A database that is down or
+// too slow fails every request alike, so that is answered at once rather
+// than tried once per request.
+func (db *DB) answerEvents(batch []*eventRequest, n int) {
+	outcomes, err := db.writeEvents(batch, n)
+	if err != nil && len(batch) > 1 && !unreachable(err) {
+		for _, req := range batch {
+			db.answerEvents([]*eventRequest{req}, len(req.events))
+		}
+		return
+	}
+	off := 0
+	for _, req := range batch {
+		if err != nil {
+			req.done <- eventResult{err: err}
+			continue
+		}
+		req.done <- eventResult{outcomes: outcomes[off : off+len(req.events)]}
+		off += len(req.events)
+	}
+}
+
+func unreachable(err error) bool {
+	return stagecraft.ErrorCode(err) == stagecraft.EUNAVAILABLE || errors.Is(err, context.DeadlineExceeded)
 }
 
 // writeEvents stores a batch with one statement: it checks every asset and
@@ -107,6 +129,7 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 	deals := make([]*string, 0, n)
 	users := make([]*string, 0, n)
 	links := make([]*string, 0, n)
+	reps := make([]*string, 0, n)
 	bots := make([]bool, 0, n)
 	times := make([]any, 0, n)
 	metas := make([]string, 0, n)
@@ -123,6 +146,7 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 			deals = append(deals, nullable(e.DealID))
 			users = append(users, nullable(e.UserID))
 			links = append(links, nullable(e.LinkID))
+			reps = append(reps, nullable(e.RepScope))
 			bots = append(bots, e.Bot)
 			times = append(times, e.OccurredAt)
 			metas = append(metas, string(meta))
@@ -135,12 +159,18 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 	rows, err := db.Pool.Query(ctx, `
 		WITH input AS (
 		    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[],
-		                         $7::uuid[], $8::bool[], $9::timestamptz[], $10::jsonb[])
-		        WITH ORDINALITY AS t(id, org_id, type, asset_id, deal_id, user_id, link_id, bot, occurred_at, meta, idx)
+		                         $7::uuid[], $8::bool[], $9::timestamptz[], $10::jsonb[], $11::uuid[])
+		        WITH ORDINALITY AS t(id, org_id, type, asset_id, deal_id, user_id, link_id, bot, occurred_at, meta, rep, idx)
 		),
+		-- A rep's events are held to what the rep may see: published,
+		-- unexpired assets and the rep's own deals.
 		checked AS (
-		    SELECT i.*, a.id IS NOT NULL AS asset_ok, a.current_version_id,
-		           (i.deal_id IS NULL OR d.id IS NOT NULL) AS deal_ok, d.stage
+		    SELECT i.*,
+		           a.id IS NOT NULL AND (i.rep IS NULL OR (a.status = 'published'
+		               AND (a.expires_at IS NULL OR a.expires_at > now()))) AS asset_ok,
+		           a.current_version_id,
+		           (i.deal_id IS NULL OR (d.id IS NOT NULL AND (i.rep IS NULL OR d.owner_id IS NOT DISTINCT FROM i.rep))) AS deal_ok,
+		           d.stage
 		    FROM input i
 		    LEFT JOIN assets a ON a.id = i.asset_id AND a.org_id = i.org_id
 		    LEFT JOIN deals d ON d.id = i.deal_id AND d.org_id = i.org_id
@@ -151,13 +181,13 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 		    SELECT id, org_id, type, asset_id, current_version_id, deal_id, user_id, link_id, bot,
 		           stage, occurred_at, now(), meta
 		    FROM checked WHERE asset_ok AND deal_ok
-		    ON CONFLICT (id) DO NOTHING
-		    RETURNING id
+		    ON CONFLICT (org_id, id) DO NOTHING
+		    RETURNING org_id, id
 		)
 		SELECT c.idx, c.asset_ok, c.deal_ok, ins.id IS NOT NULL
-		FROM checked c LEFT JOIN ins ON ins.id = c.id
+		FROM checked c LEFT JOIN ins ON ins.org_id = c.org_id AND ins.id = c.id
 		ORDER BY c.idx`,
-		ids, orgs, types, assets, deals, users, links, bots, times, metas)
+		ids, orgs, types, assets, deals, users, links, bots, times, metas, reps)
 	if err != nil {
 		return nil, fmt.Errorf("record events: %w", mapErr(err))
 	}
@@ -176,11 +206,11 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 			outcomes[i] = stagecraft.EventUnknownAsset
 		case !dealOK:
 			outcomes[i] = stagecraft.EventUnknownDeal
-		case inserted && !seen[ids[i]]:
+		case inserted && !seen[orgs[i]+ids[i]]:
 			// The same id twice in one batch joins the inserted row
 			// twice: only the first is the one stored.
 			outcomes[i] = stagecraft.EventAccepted
-			seen[ids[i]] = true
+			seen[orgs[i]+ids[i]] = true
 		default:
 			outcomes[i] = stagecraft.EventDuplicate
 		}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 
@@ -115,6 +116,13 @@ func mapErr(err error) error {
 			return &stagecraft.Error{Code: stagecraft.ECONFLICT, Message: "Already exists.", Err: err}
 		case "57P01", "57P02", "57P03", "53300": // admin shutdown, crash shutdown, cannot connect now, too many connections
 			return stagecraft.Unavailable("database", err)
+		}
+		if strings.HasPrefix(pgErr.Code, "22") {
+			// Data exceptions (a NUL in text, a value out of range) are
+			// the input's fault: validation should have caught them, and
+			// when it did not the caller still hears 400, not 500.
+			return &stagecraft.Error{Code: stagecraft.EINVALID,
+				Message: "The request holds a value that cannot be stored.", Err: err}
 		}
 		return err
 	}

@@ -19,8 +19,10 @@ func (db *DB) FindTaxonomy(ctx context.Context, orgID string) (*stagecraft.Taxon
 	return findTaxonomy(ctx, db.Pool, orgID)
 }
 
+// querier is what both a pool and a transaction can run.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 func findTaxonomy(ctx context.Context, q querier, orgID string) (*stagecraft.Taxonomy, error) {

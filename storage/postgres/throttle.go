@@ -39,22 +39,25 @@ func (t *Throttle) Check(ctx context.Context, key string) error {
 	return nil
 }
 
-// Fail records a failure, locking the key when it reaches Max.
-func (t *Throttle) Fail(ctx context.Context, key string) error {
+// Fail records a failure, locking the key when it reaches Max, and
+// reports whether this failure locked it.
+func (t *Throttle) Fail(ctx context.Context, key string) (bool, error) {
 	now := t.DB.Now()
-	_, err := t.DB.Pool.Exec(ctx, `
-		INSERT INTO login_throttle AS lt (key, failures, window_start)
-		VALUES ($1, 1, $2)
+	var locked bool
+	err := t.DB.Pool.QueryRow(ctx, `
+		INSERT INTO login_throttle AS lt (key, failures, window_start, locked_until)
+		VALUES ($1, 1, $2::timestamptz, CASE WHEN $4::int <= 1 THEN $2::timestamptz + $5::interval END)
 		ON CONFLICT (key) DO UPDATE SET
 		    failures     = CASE WHEN lt.window_start < $2 - $3::interval THEN 1 ELSE lt.failures + 1 END,
 		    window_start = CASE WHEN lt.window_start < $2 - $3::interval THEN $2 ELSE lt.window_start END,
 		    locked_until = CASE WHEN lt.window_start >= $2 - $3::interval AND lt.failures + 1 >= $4
-		                        THEN $2 + $5::interval ELSE lt.locked_until END`,
-		key, now, t.Window, t.Max, t.Lockout)
+		                        THEN $2 + $5::interval ELSE lt.locked_until END
+		RETURNING locked_until IS NOT NULL AND locked_until = $2::timestamptz + $5::interval`,
+		key, now, t.Window, t.Max, t.Lockout).Scan(&locked)
 	if err != nil {
-		return fmt.Errorf("record failed sign-in: %w", mapErr(err))
+		return false, fmt.Errorf("record failed sign-in: %w", mapErr(err))
 	}
-	return nil
+	return locked, nil
 }
 
 // Reset forgets a key's failures.

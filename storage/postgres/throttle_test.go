@@ -18,15 +18,15 @@ func TestThrottle(t *testing.T) {
 	ctx := context.Background()
 
 	for i := range 2 {
-		if err := th.Fail(ctx, "k"); err != nil {
-			t.Fatal(err)
+		if locked, err := th.Fail(ctx, "k"); err != nil || locked {
+			t.Fatalf("failure %d: locked = %v, %v", i+1, locked, err)
 		}
 		if err := th.Check(ctx, "k"); err != nil {
 			t.Fatalf("locked after %d failures: %v", i+1, err)
 		}
 	}
-	if err := th.Fail(ctx, "k"); err != nil {
-		t.Fatal(err)
+	if locked, err := th.Fail(ctx, "k"); err != nil || !locked {
+		t.Fatalf("third failure: locked = %v, %v; want the lock reported", locked, err)
 	}
 	err := th.Check(ctx, "k")
 	mustCode(t, err, stagecraft.ERATELIMITED)
@@ -45,7 +45,7 @@ func TestThrottle(t *testing.T) {
 	// Failures outside the window start a new count.
 	now = now.Add(time.Hour)
 	for range 2 {
-		_ = th.Fail(ctx, "k")
+		_, _ = th.Fail(ctx, "k")
 	}
 	if err := th.Check(ctx, "k"); err != nil {
 		t.Fatalf("old failures counted: %v", err)
@@ -54,7 +54,7 @@ func TestThrottle(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		_ = th.Fail(ctx, "k")
+		_, _ = th.Fail(ctx, "k")
 	}
 	if err := th.Check(ctx, "k"); err != nil {
 		t.Fatalf("reset did not clear failures: %v", err)
