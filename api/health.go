@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	_ "embed"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -21,9 +22,12 @@ func (s *Server) handleHealthz(c *gin.Context) {
 // handleReadyz answers GET /readyz: 200 when every dependency answers,
 // else 503 naming the ones that do not. Checks run in parallel, each
 // within a short deadline, so a hung dependency cannot hang the probe.
+// The probe is public, so a failure is only "down" here; its cause
+// (addresses, bucket names, driver errors) goes to the log.
 func (s *Server) handleReadyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
+	log := loggerFrom(c)
 	checks := make(map[string]string, len(s.Checks))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -33,7 +37,8 @@ func (s *Server) handleReadyz(c *gin.Context) {
 			defer wg.Done()
 			status := "ok"
 			if err := ch.Ping(ctx); err != nil {
-				status = "down: " + err.Error()
+				status = "down"
+				log.WarnContext(ctx, "readiness check failed", slog.String("check", ch.Name), slog.Any("error", err))
 			}
 			mu.Lock()
 			checks[ch.Name] = status
