@@ -216,13 +216,11 @@ func (v *viewer) handleFile(c *gin.Context) {
 	if disposition == "" {
 		disposition = "inline"
 	}
-	csp := "frame-ancestors 'self'"
-	if kind == "image" {
-		// Shown by <img>; opened on its own it may run nothing.
-		csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
-	}
 	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", csp)
+	// The file is the sharer's upload, served from this origin: whatever
+	// it is, and however it is opened, it may run nothing here (as a staff
+	// preview). Only the viewer page may frame it.
+	h.Set("Content-Security-Policy", previewCSP+"; frame-ancestors 'self'")
 	h.Set("X-Frame-Options", "SAMEORIGIN") // the page frames PDFs
 	h.Set("Cache-Control", "private, no-store")
 	size := info.Size
