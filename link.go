@@ -162,6 +162,10 @@ type LinkService interface {
 	// RecordLinkOpen stores a link_open event of the link's asset,
 	// attributed to its sharer and deal, with the deal's current stage.
 	RecordLinkOpen(ctx context.Context, o *LinkOpen) error
-	// AddLinkTime adds t.Seconds to the viewer's time on t.Page.
+	// AddLinkTime adds t.Seconds to the viewer's time on t.Page, as far
+	// as the session has time left: over all its pages a session is
+	// credited no more seconds than have passed since it began (its first
+	// beacon's arrival less that beacon's seconds). Returns ENOTFOUND when
+	// the link is not of t's organisation.
 	AddLinkTime(ctx context.Context, t *LinkTime) error
 }

@@ -626,7 +626,8 @@ func TestLinkViewerGone(t *testing.T) {
 }
 
 func TestLinkBeacons(t *testing.T) {
-	e := newEnv(t)
+	clock := &stepClock{t: time.Now()}
+	e := newEnv(t, withDBClock(clock))
 	a := e.createAsset(e.marketerTok, "deck.pdf", tinyPDF("Deck"))
 	l := e.share(e.repTok, map[string]any{"asset_id": a.ID})
 	seconds := func(session string, page int) int {
@@ -637,8 +638,10 @@ func TestLinkBeacons(t *testing.T) {
 		must(t, err)
 		return n
 	}
+	// Beacons 10 s apart, as the page sends them: time enough for each.
 	ok := func(body any) {
 		t.Helper()
+		clock.advance(10 * time.Second)
 		e.json(e.beacon(l.Token, body), http.StatusNoContent, nil)
 	}
 	ok(map[string]any{"session_id": "sess_AAAA-1", "page": 1, "seconds": 10})

@@ -239,7 +239,9 @@ type beaconRequest struct {
 
 // handleBeacon handles POST /l/:token/events: the page reports seconds of
 // active viewing of a page. Each beacon counts for at most
-// MaxBeaconSeconds. Beacons from bots are ignored (204, nothing stored).
+// MaxBeaconSeconds, and a session for no more than the time since it
+// began, however many beacons it sends. Beacons from bots are ignored
+// (204, nothing stored).
 func (v *viewer) handleBeacon(c *gin.Context) {
 	l, _, ok := v.resolve(c)
 	if !ok {

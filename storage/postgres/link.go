@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -49,7 +50,8 @@ func (db *DB) CreateLink(ctx context.Context, l *stagecraft.Link, versionID stri
 		if err != nil {
 			return fmt.Errorf("insert share event: %w", err)
 		}
-		return nil
+		return audit(ctx, tx, l.OrgID, stagecraft.AuditLinkCreated, stagecraft.TargetLink, l.ID,
+			map[string]any{"asset_id": l.AssetID, "deal_id": l.DealID, "recipient_email": l.RecipientEmail})
 	})
 	if err != nil {
 		return fmt.Errorf("create link: %w", err)
@@ -124,17 +126,21 @@ func (db *DB) RevokeLink(ctx context.Context, orgID, id, sharerID string) error 
 	if !isUUID(id) {
 		return stagecraft.Errorf(stagecraft.ENOTFOUND, "Link not found.")
 	}
-	tag, err := db.Pool.Exec(ctx, `
-		UPDATE share_links SET revoked_at = coalesce(revoked_at, $3)
-		WHERE id = $1 AND org_id = $2 AND ($4::uuid IS NULL OR sharer_id = $4)`,
-		id, orgID, db.Now().UTC(), nullable(sharerID))
-	if err != nil {
-		return fmt.Errorf("revoke link: %w", mapErr(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return stagecraft.Errorf(stagecraft.ENOTFOUND, "Link not found.")
-	}
-	return nil
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var first bool
+		err := tx.QueryRow(ctx, `
+			UPDATE share_links SET revoked_at = coalesce(revoked_at, $3)
+			WHERE id = $1 AND org_id = $2 AND ($4::uuid IS NULL OR sharer_id = $4)
+			RETURNING revoked_at = $3`,
+			id, orgID, db.Now().UTC(), nullable(sharerID)).Scan(&first)
+		if err != nil {
+			return notFound(fmt.Errorf("revoke link: %w", err), "Link not found.")
+		}
+		if !first {
+			return nil // revoked before: nothing changed
+		}
+		return audit(ctx, tx, orgID, stagecraft.AuditLinkRevoked, stagecraft.TargetLink, id, nil)
+	})
 }
 
 // FindLinkByToken returns the link holding token, for the public viewer.
@@ -188,21 +194,49 @@ func (db *DB) RecordLinkOpen(ctx context.Context, o *stagecraft.LinkOpen) error 
 	return nil
 }
 
-// AddLinkTime adds a beacon's seconds to its session's row for the page.
-// The sum saturates rather than overflowing the integer column.
+// AddLinkTime credits a beacon's seconds to its session's row for the
+// page, as far as the session has time left: a session began when its
+// first beacon arrived less the seconds that beacon reported, and over all
+// its pages it is credited at most the whole seconds since. The session's
+// row stays locked from the upsert to the commit, so concurrent beacons of
+// one session are credited one after the other. Page sums saturate rather
+// than overflow the integer column.
 func (db *DB) AddLinkTime(ctx context.Context, t *stagecraft.LinkTime) error {
-	tag, err := db.Pool.Exec(ctx, `
-		INSERT INTO link_page_time (link_id, org_id, session_id, page, seconds, updated_at)
-		SELECT l.id, l.org_id, $3::text, $4::int, $5::int, $6::timestamptz FROM share_links l WHERE l.id = $1 AND l.org_id = $2
-		ON CONFLICT (link_id, session_id, page) DO UPDATE
-		SET seconds = least(link_page_time.seconds::bigint + excluded.seconds, 2147483647)::int,
-		    updated_at = excluded.updated_at`,
-		t.LinkID, t.OrgID, t.SessionID, t.Page, t.Seconds, db.Now().UTC())
+	// Microseconds, as PostgreSQL keeps them, so that now − started_at is
+	// exactly the first beacon's seconds.
+	now := db.Now().UTC().Truncate(time.Microsecond)
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var started time.Time
+		var credited int
+		err := tx.QueryRow(ctx, `
+			INSERT INTO viewer_sessions (link_id, session_id, org_id, started_at, updated_at)
+			SELECT l.id, $3, l.org_id, $4::timestamptz - make_interval(secs => $5), $4
+			FROM share_links l WHERE l.id = $1 AND l.org_id = $2
+			ON CONFLICT (link_id, session_id) DO UPDATE SET updated_at = greatest(viewer_sessions.updated_at, excluded.updated_at)
+			RETURNING started_at, credited`,
+			t.LinkID, t.OrgID, t.SessionID, now, t.Seconds).Scan(&started, &credited)
+		if err != nil {
+			return notFound(err, "Link not found.")
+		}
+		grant := min(t.Seconds, max(0, int(now.Sub(started)/time.Second)-credited))
+		if _, err := tx.Exec(ctx, `UPDATE viewer_sessions SET credited = credited + $3
+			WHERE link_id = $1 AND session_id = $2`, t.LinkID, t.SessionID, grant); err != nil {
+			return fmt.Errorf("credit session: %w", err)
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO link_page_time (link_id, org_id, session_id, page, seconds, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (link_id, session_id, page) DO UPDATE
+			SET seconds = least(link_page_time.seconds::bigint + excluded.seconds, 2147483647)::int,
+			    updated_at = excluded.updated_at`,
+			t.LinkID, t.OrgID, t.SessionID, t.Page, grant, now)
+		if err != nil {
+			return fmt.Errorf("add page time: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("add link time: %w", mapErr(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return stagecraft.Errorf(stagecraft.ENOTFOUND, "Link not found.")
+		return fmt.Errorf("add link time: %w", err)
 	}
 	return nil
 }

@@ -2,7 +2,10 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,15 +78,20 @@ func TestLinkLifecycle(t *testing.T) {
 		t.Errorf("events = %v", stages)
 	}
 
+	// Beacons 10 s apart: each is credited in full.
+	beacons, base := 0, time.Now().Add(-time.Hour)
+	f.db.Now = func() time.Time { return base.Add(time.Duration(beacons) * 10 * time.Second) }
 	for _, lt := range []stagecraft.LinkTime{
 		{SessionID: "session-1", Page: 1, Seconds: 10}, {SessionID: "session-1", Page: 1, Seconds: 7},
 		{SessionID: "session-2", Page: 3, Seconds: 60},
 	} {
+		beacons++
 		lt.LinkID, lt.OrgID = l.ID, f.org.ID
 		if err := f.db.AddLinkTime(ctx, &lt); err != nil {
 			t.Fatal(err)
 		}
 	}
+	f.db.Now = time.Now
 	links, total, err := f.db.FindLinks(ctx, stagecraft.LinkFilter{OrgID: f.org.ID, DealID: deal})
 	if err != nil || total != 1 || len(links) != 1 {
 		t.Fatalf("find = %v, %d, %v", links, total, err)
@@ -144,4 +152,121 @@ func TestLinkTimeSaturates(t *testing.T) {
 	if err := f.db.AddLinkTime(ctx, &stagecraft.LinkTime{LinkID: l.ID, OrgID: f.org.ID, SessionID: "session-1", Page: 1, Seconds: 60}); err != nil {
 		t.Fatalf("add past the integer range: %v", err)
 	}
+}
+
+// TestBeaconCreditBoundedByElapsedTime: a viewing session is credited no
+// more seconds than have passed since it began, over all its pages,
+// however many beacons claim them.
+func TestBeaconCreditBoundedByElapsedTime(t *testing.T) {
+	type beacon struct {
+		at            time.Duration // since the first beacon
+		page, seconds int
+	}
+	repeat := func(n int, b beacon) []beacon {
+		bs := make([]beacon, n)
+		for i := range bs {
+			bs[i] = b
+		}
+		return bs
+	}
+	every10s := func(n, page int) []beacon {
+		var bs []beacon
+		for i := range n {
+			bs = append(bs, beacon{at: time.Duration(i) * 10 * time.Second, page: page, seconds: 10})
+		}
+		return bs
+	}
+	tests := []struct {
+		name    string
+		beacons []beacon
+		want    map[int]int // page → seconds credited
+	}{
+		// The first beacon's own claim is believed: the session began
+		// that long before it arrived.
+		{"burst of an hour at once", repeat(60, beacon{0, 1, 60}), map[int]int{1: 60}},
+		{"burst after a minute", append([]beacon{{0, 1, 60}}, repeat(60, beacon{time.Minute, 1, 60})...), map[int]int{1: 120}},
+		{"honest beacons every 10 s", every10s(30, 1), map[int]int{1: 300}},
+		{"two pages for the same 10 s", []beacon{{0, 1, 10}, {0, 2, 10}, {10 * time.Second, 2, 10}}, map[int]int{1: 10, 2: 10}},
+		{"more than elapsed, then honest", []beacon{{0, 1, 10}, {5 * time.Second, 1, 60}, {20 * time.Second, 1, 10}},
+			map[int]int{1: 25}},
+		{"clock going back", []beacon{{time.Minute, 1, 30}, {0, 1, 30}}, map[int]int{1: 30}},
+	}
+	f := newFixture(t)
+	a := createAsset(t, f, f.marketer, nil)
+	l := newTestLink(t, f, a, nil, "elapsed")
+	start := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
+	var now time.Time
+	f.db.Now = func() time.Time { return now }
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			session := fmt.Sprintf("session-%d", i)
+			for _, b := range tt.beacons {
+				now = start.Add(b.at)
+				err := f.db.AddLinkTime(context.Background(), &stagecraft.LinkTime{LinkID: l.ID, OrgID: f.org.ID,
+					SessionID: session, Page: b.page, Seconds: b.seconds})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := pageSeconds(t, f, l.ID, session); !maps.Equal(got, tt.want) {
+				t.Errorf("credited %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestBeaconCreditConcurrent sends a session's beacons all at once, from
+// many connections: together they get no more than one beacon's worth.
+func TestBeaconCreditConcurrent(t *testing.T) {
+	f := newFixture(t)
+	a := createAsset(t, f, f.marketer, nil)
+	l := newTestLink(t, f, a, nil, "concurrent")
+	now := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
+	f.db.Now = func() time.Time { return now }
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- f.db.AddLinkTime(context.Background(), &stagecraft.LinkTime{LinkID: l.ID, OrgID: f.org.ID,
+				SessionID: "session-1", Page: 1 + i%3, Seconds: 60})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := 0
+	for _, s := range pageSeconds(t, f, l.ID, "session-1") {
+		total += s
+	}
+	if total != 60 {
+		t.Errorf("40 concurrent beacons of 60 s credited %d s, want 60", total)
+	}
+}
+
+// pageSeconds returns the seconds credited to a session, by page.
+func pageSeconds(t *testing.T, f *fixture, linkID, session string) map[int]int {
+	t.Helper()
+	rows, err := f.db.Pool.Query(context.Background(), `SELECT page, seconds FROM link_page_time
+		WHERE link_id = $1 AND session_id = $2 AND seconds > 0`, linkID, session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]int{}
+	for rows.Next() {
+		var page, seconds int
+		if err := rows.Scan(&page, &seconds); err != nil {
+			t.Fatal(err)
+		}
+		got[page] = seconds
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
