@@ -42,8 +42,8 @@ export const admin = { email: 'admin@e2e.test', password: 'e2e-admin-password' }
 
 /** startServer runs bin/stagecraft serve against a fresh schema and
  * resolves once it is ready; with demo, the demo organisation is created
- * first. */
-export async function startServer({ demo = false } = {}) {
+ * first; env adds to or overrides the server's environment. */
+export async function startServer({ demo = false, env: extraEnv = {} } = {}) {
   const base = process.env.E2E_DATABASE_URL;
   const schema = `e2e_${randomBytes(4).toString('hex')}`;
   psql(base, `CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public; CREATE SCHEMA ${schema}`);
@@ -65,6 +65,7 @@ export async function startServer({ demo = false } = {}) {
     LOG_FORMAT: 'text',
     LOG_LEVEL: 'warn',
     INDEX_WORKERS: '1',
+    ...extraEnv,
   };
   if (demo) execFileSync(bin, ['demo'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const proc = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

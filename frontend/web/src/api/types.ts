@@ -212,9 +212,11 @@ export interface UserRef {
 export interface AuditEntry {
   id: string;
   at: string;
-  /** Null when no signed-in user did it (a failed sign-in, the system). */
-  actor: UserRef | null;
+  /** Null when no signed-in user did it (a password reset, failed
+   * sign-ins); the email is as it was then, the id null if the user is gone. */
+  actor: { id: string | null; email: string } | null;
   action: string;
+  /** The id is empty for a one-off object (the taxonomy, the settings). */
   target: { type: string; id: string } | null;
   ip: string | null;
   details: Record<string, unknown> | null;

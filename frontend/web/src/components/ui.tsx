@@ -55,7 +55,9 @@ export function TextField({ label, hint, error, onValue, ...input }: {
   onValue: (v: string) => void;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'className'>) {
   const id = useId();
-  const describedBy = [error ? `${id}-err` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  // An error replaces the hint, which usually states the rule it breaks.
+  const shownHint = error ? null : hint;
+  const describedBy = error ? `${id}-err` : shownHint ? `${id}-hint` : undefined;
   // The label holds only its text, so the hint and error are the input's
   // description, not part of its name.
   return (
@@ -64,7 +66,7 @@ export function TextField({ label, hint, error, onValue, ...input }: {
       <input id={id} className="input" {...input} aria-invalid={error ? true : undefined} aria-describedby={describedBy}
         onChange={(e) => onValue(e.target.value)} />
       {error && <span className="err" id={`${id}-err`}>{error}</span>}
-      {hint && <span className="hint" id={`${id}-hint`}>{hint}</span>}
+      {shownHint && <span className="hint" id={`${id}-hint`}>{shownHint}</span>}
     </div>
   );
 }

@@ -95,23 +95,23 @@ function Users() {
         )}
         {users.isLoading ? <Loading /> : users.error ? <ErrorState error={users.error} retry={() => users.refetch()} /> : (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table stacked" aria-label="Users">
               <thead>
                 <tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Last seen</th><th className="hide-mobile">Since</th><th /></tr>
               </thead>
               <tbody>
                 {users.data!.items.map((u) => (
                   <tr key={u.id} data-user-id={u.id}>
-                    <td>{u.name || '—'}{u.id === me.id && <span className="faint small"> (you)</span>}</td>
+                    <td className="first">{u.name || '—'}{u.id === me.id && <span className="faint small"> (you)</span>}</td>
                     <td>{u.email}</td>
-                    <td>
+                    <td data-label="Role">
                       <select className="input" style={{ height: 28, width: 130 }} value={u.role} aria-label={`Role of ${u.email}`}
                         disabled={busy(u)} onChange={(e) => patch.mutate({ user: u, change: { role: e.target.value as Role } })}>
                         {roles.map((r) => <option key={r.key} value={r.key}>{r.label}</option>)}
                       </select>
                     </td>
-                    <td>{u.disabled ? <span className="badge bad">Disabled</span> : <span className="badge ok">Active</span>}</td>
-                    <td className="nowrap" title={u.last_seen_at ? dateTime(u.last_seen_at) : undefined}>
+                    <td data-label="Status">{u.disabled ? <span className="badge bad">Disabled</span> : <span className="badge ok">Active</span>}</td>
+                    <td className="nowrap" data-label="Last seen" title={u.last_seen_at ? dateTime(u.last_seen_at) : undefined}>
                       {u.last_seen_at ? relativeTime(u.last_seen_at) : <span className="faint">never</span>}
                     </td>
                     <td className="nowrap hide-mobile">{date(u.created_at ?? null)}</td>

@@ -95,7 +95,7 @@ export function AuditLog() {
         ) : (
           <>
             <div className="table-wrap" aria-busy={log.isFetching}>
-              <table className="table audit" aria-label="Audit entries">
+              <table className="table audit stacked" aria-label="Audit entries">
                 <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>IP</th><th>Details</th></tr></thead>
                 <tbody>
                   {entries.map((e) => <Row key={e.id} entry={e} onTarget={(id) => setFilter('target', id)} />)}
@@ -123,21 +123,23 @@ function Row({ entry: e, onTarget }: { entry: AuditEntry; onTarget: (id: string)
   const details = detailsText(e.details);
   return (
     <tr>
-      <td className="nowrap"><time dateTime={e.at}>{dateTime(e.at)}</time></td>
-      <td>{e.actor?.email ?? <span className="faint">—</span>}</td>
-      <td>
-        <div>{actionLabel(e.action)}</div>
-        <code className="faint small">{e.action}</code>
+      <td className="nowrap first"><time dateTime={e.at}>{dateTime(e.at)}</time></td>
+      <td data-label="Who">{e.actor?.email ?? <span className="faint">—</span>}</td>
+      <td data-label="Action">
+        <div>
+          <div>{actionLabel(e.action)}</div>
+          <code className="faint small">{e.action}</code>
+        </div>
       </td>
-      <td>
-        {e.target ? (
+      <td data-label="Target">
+        {e.target && !e.target.id ? <span className="muted">{e.target.type}</span> : e.target ? (
           <button className="link-button" title={`Show only entries about ${e.target.type} ${e.target.id}`} onClick={() => onTarget(e.target!.id)}>
             <span className="muted">{e.target.type}</span> <code className="small">{e.target.id.length > 13 ? `${e.target.id.slice(0, 8)}…` : e.target.id}</code>
           </button>
         ) : <span className="faint">—</span>}
       </td>
-      <td className="nowrap">{e.ip || <span className="faint">—</span>}</td>
-      <td className="audit-details">
+      <td className="nowrap" data-label="IP">{e.ip || <span className="faint">—</span>}</td>
+      <td className="audit-details" data-label="Details">
         {details.length ? (
           <dl>{details.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
         ) : <span className="faint">—</span>}

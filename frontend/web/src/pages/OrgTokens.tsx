@@ -39,16 +39,16 @@ export function OrgTokens() {
       {tokens.isLoading ? <Loading /> : tokens.error ? <ErrorState error={tokens.error} retry={() => tokens.refetch()} /> :
         !tokens.data!.items.length ? <Empty title="No API tokens" icon="⚿">Nobody in the organisation has a token.</Empty> : (
           <div className="table-wrap">
-            <table className="table" aria-label="API tokens">
+            <table className="table stacked" aria-label="API tokens">
               <thead><tr><th>Name</th><th>Owner</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
               <tbody>
                 {tokens.data!.items.map((t) => (
                   <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td>{t.owner?.email ?? '—'}{t.owner?.id === me.id && <span className="faint small"> (you)</span>}</td>
-                    <td><code>{t.prefix}…</code></td>
-                    <td className="nowrap">{date(t.created_at)}</td>
-                    <td className="nowrap" title={t.last_used_at ? dateTime(t.last_used_at) : undefined}>
+                    <td className="first">{t.name}</td>
+                    <td data-label="Owner">{t.owner?.email ?? '—'}{t.owner?.id === me.id && <span className="faint small"> (you)</span>}</td>
+                    <td data-label="Token"><code>{t.prefix}…</code></td>
+                    <td className="nowrap" data-label="Created">{date(t.created_at)}</td>
+                    <td className="nowrap" data-label="Last used" title={t.last_used_at ? dateTime(t.last_used_at) : undefined}>
                       {t.last_used_at ? relativeTime(t.last_used_at) : <span className="faint">never</span>}
                     </td>
                     <td className="num">
