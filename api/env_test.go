@@ -58,9 +58,12 @@ type env struct {
 type envOption func(*envConfig)
 
 type envConfig struct {
-	maxUpload int64
-	blobs     func(t testing.TB, baseURL string) (stagecraft.BlobStore, http.Handler)
-	dbConfig  func(t testing.TB) *postgres.DB
+	maxUpload      int64
+	trustedProxies []string
+	mailer         stagecraft.Mailer
+	logHandler     slog.Handler
+	blobs          func(t testing.TB, baseURL string) (stagecraft.BlobStore, http.Handler)
+	dbConfig       func(t testing.TB) *postgres.DB
 }
 
 func withMaxUpload(n int64) envOption { return func(c *envConfig) { c.maxUpload = n } }
@@ -68,6 +71,16 @@ func withMaxUpload(n int64) envOption { return func(c *envConfig) { c.maxUpload 
 func withBlobs(f func(t testing.TB, baseURL string) (stagecraft.BlobStore, http.Handler)) envOption {
 	return func(c *envConfig) { c.blobs = f }
 }
+
+// withTrustedProxies believes X-Forwarded-For from these addresses, so a
+// test can speak as many clients.
+func withTrustedProxies(p ...string) envOption {
+	return func(c *envConfig) { c.trustedProxies = p }
+}
+
+func withMailer(m stagecraft.Mailer) envOption { return func(c *envConfig) { c.mailer = m } }
+
+func withLogHandler(h slog.Handler) envOption { return func(c *envConfig) { c.logHandler = h } }
 
 func withDB(f func(t testing.TB) *postgres.DB) envOption {
 	return func(c *envConfig) { c.dbConfig = f }
@@ -97,10 +110,13 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if cfg.logHandler != nil {
+		log = slog.New(cfg.logHandler)
+	}
 	e.lib = &library.Service{Assets: e.db, Taxonomy: e.db, Events: e.db, Blobs: e.blobs, Log: log,
 		Now: time.Now, MaxUpload: cfg.maxUpload, URLTTL: time.Minute, OrphanAge: time.Hour}
 	e.jwt = &auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}
-	authSvc := &auth.Service{Users: e.db, Audit: e.db, Tokens: e.jwt, Log: log, CacheTTL: 10 * time.Second, PublicURL: baseURL,
+	authSvc := &auth.Service{Users: e.db, Audit: e.db, Tokens: e.jwt, Log: log, CacheTTL: 10 * time.Second, PublicURL: baseURL, Mailer: cfg.mailer,
 		EmailClient: &postgres.Throttle{DB: e.db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
 		Client:      &postgres.Throttle{DB: e.db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute}}
 	e.search = &postgres.Search{DB: e.db}
@@ -108,7 +124,8 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		Log: log, Now: time.Now, ID: "test", Lease: time.Minute, MaxAttempts: 3, Poll: 10 * time.Millisecond}
 	s := &api.Server{Auth: authSvc, Users: e.db, Audit: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Links: e.db, Analytics: e.db, Search: e.search, Library: e.lib,
 		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: baseURL, MaxUpload: cfg.maxUpload,
-		Checks: []api.Check{{Name: "postgres", Ping: e.db.Ping}, {Name: "storage", Ping: e.blobs.Ping}}}
+		TrustedProxies: cfg.trustedProxies,
+		Checks:         []api.Check{{Name: "postgres", Ping: e.db.Ping}, {Name: "storage", Ping: e.blobs.Ping}}}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +178,12 @@ func (e *env) login(email, password string) string {
 // a string (sent as is).
 func (e *env) do(method, path, token string, body any) *http.Response {
 	e.t.Helper()
+	return e.send(e.request(method, path, token, body))
+}
+
+// request builds what do sends.
+func (e *env) request(method, path, token string, body any) *http.Request {
+	e.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -185,7 +208,7 @@ func (e *env) do(method, path, token string, body any) *http.Response {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	return e.send(req)
+	return req
 }
 
 func (e *env) send(req *http.Request) *http.Response {

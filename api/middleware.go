@@ -92,9 +92,12 @@ func bearerToken(c *gin.Context) string {
 
 // noStore keeps API answers out of every cache: they are one user's
 // data, and tokens and download URLs among them. Handlers that serve
-// something cacheable (thumbnails) set their own Cache-Control.
+// something cacheable (thumbnails) set their own Cache-Control; the web
+// app's files and the public viewer have their own rules.
 func noStore(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		c.Header("Cache-Control", "no-store")
+	}
 	c.Next()
 }
 

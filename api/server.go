@@ -120,7 +120,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	r.Use(s.requestContext, securityHeaders, s.cors)
+	r.Use(s.requestContext, securityHeaders, noStore, s.cors)
 	if s.WebApp != nil {
 		// The app's pages are not routes: its router owns them, so any
 		// path the API does not claim may be one.
@@ -139,7 +139,7 @@ func (s *Server) Handler() (http.Handler, error) {
 
 	s.resetLimit = newRateLimiter(resetsPerMinute, resetBurst, maxTrackedClients, s.now)
 
-	v1 := r.Group("/api/v1", noStore)
+	v1 := r.Group("/api/v1")
 	v1.GET("/openapi.json", s.handleOpenAPI)
 	public := v1.Group("", s.deadline)
 	public.POST("/auth/login", s.handleLogin)

@@ -80,6 +80,11 @@ func (s *Server) handlePasswordReset(c *gin.Context) {
 		Error(c, err)
 		return
 	}
+	// Malformed input is refused before it counts against the client.
+	if err := stagecraft.ValidateEmail(stagecraft.NormalizeEmail(req.Email)); err != nil {
+		Error(c, err)
+		return
+	}
 	if ok, wait := s.resetLimit.allow(clientKey(c.ClientIP())); !ok {
 		Error(c, &stagecraft.Error{Code: stagecraft.ERATELIMITED, RetryAfter: wait,
 			Message: "Too many password reset requests; please wait a minute and try again."})

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,6 +93,10 @@ func (db *DB) CreateAsset(ctx context.Context, a *stagecraft.Asset, v *stagecraf
 			return fmt.Errorf("insert asset: %w", err)
 		}
 		if err := insertVersion(ctx, tx, a.OrgID, v); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a.OrgID, stagecraft.AuditAssetCreated, stagecraft.TargetAsset, a.ID,
+			map[string]any{"title": a.Title, "status": a.Status, "filename": v.Filename}); err != nil {
 			return err
 		}
 		return enqueueIndex(ctx, tx, a.OrgID, a.ID, now)
@@ -294,6 +299,7 @@ func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagec
 		if a, err = lockAsset(ctx, tx, orgID, id); err != nil {
 			return err
 		}
+		before := *a
 		if err := fn(a); err != nil {
 			return err
 		}
@@ -310,6 +316,9 @@ func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagec
 		if err != nil {
 			return fmt.Errorf("update asset: %w", err)
 		}
+		if err := auditAssetChanges(ctx, tx, &before, a); err != nil {
+			return err
+		}
 		// The search index holds the metadata too (and drops archived
 		// assets), so every change goes back to the indexer.
 		return enqueueIndex(ctx, tx, orgID, a.ID, a.UpdatedAt)
@@ -318,6 +327,47 @@ func (db *DB) UpdateAsset(ctx context.Context, orgID, id string, fn func(*stagec
 		return nil, err
 	}
 	return a, nil
+}
+
+// auditAssetChanges records an update: asset.archived when it archived
+// the asset, else asset.updated naming the fields that changed (nothing
+// when none did).
+func auditAssetChanges(ctx context.Context, tx pgx.Tx, before, after *stagecraft.Asset) error {
+	if after.Status == stagecraft.StatusArchived && before.Status != stagecraft.StatusArchived {
+		return audit(ctx, tx, after.OrgID, stagecraft.AuditAssetArchived, stagecraft.TargetAsset, after.ID,
+			map[string]any{"title": after.Title})
+	}
+	var changed []string
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"title", before.Title == after.Title},
+		{"description", before.Description == after.Description},
+		{"status", before.Status == after.Status},
+		{"stages", slices.Equal(before.Stages, after.Stages)},
+		{"personas", slices.Equal(before.Personas, after.Personas)},
+		{"industries", slices.Equal(before.Industries, after.Industries)},
+		{"products", slices.Equal(before.Products, after.Products)},
+		{"tags", slices.Equal(before.Tags, after.Tags)},
+		{"expires_at", equalTimes(before.ExpiresAt, after.ExpiresAt)},
+	} {
+		if !f.same {
+			changed = append(changed, f.name)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	details := map[string]any{"title": after.Title, "fields": changed}
+	if before.Status != after.Status {
+		details["status"] = map[string]any{"from": before.Status, "to": after.Status}
+	}
+	return audit(ctx, tx, after.OrgID, stagecraft.AuditAssetUpdated, stagecraft.TargetAsset, after.ID, details)
+}
+
+func equalTimes(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
 // prefixScanner scans a leading column into n, then the rest into dest.

@@ -102,6 +102,10 @@ func (db *DB) ReplaceTaxonomy(ctx context.Context, orgID string, t *stagecraft.T
 		if err := replaceTerms(ctx, tx, orgID, t); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, orgID, stagecraft.AuditTaxonomyUpdated, stagecraft.TargetTaxonomy, orgID,
+			taxonomyChanges(old, t)); err != nil {
+			return err
+		}
 		// A closed deal's furthest stage depends on the funnel's order (and
 		// on which of the stages it was seen in are known): recount them.
 		if !slices.Equal(funnelOrder(old), funnelOrder(t)) {
@@ -112,6 +116,21 @@ func (db *DB) ReplaceTaxonomy(ctx context.Context, orgID string, t *stagecraft.T
 		}
 		return nil
 	})
+}
+
+// taxonomyChanges names, per facet, the keys added and removed.
+func taxonomyChanges(old, t *stagecraft.Taxonomy) map[string]any {
+	details := map[string]any{}
+	for _, facet := range stagecraft.Facets {
+		added, removed := difference(t.Keys(facet), old.Keys(facet)), difference(old.Keys(facet), t.Keys(facet))
+		if len(added)+len(removed) > 0 {
+			details[facet] = map[string]any{"added": added, "removed": removed}
+		}
+	}
+	if !slices.Equal(funnelOrder(old), funnelOrder(t)) {
+		details["stages_order"] = funnelOrder(t)
+	}
+	return details
 }
 
 // funnelOrder returns the stage keys in the funnel's order.
