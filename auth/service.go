@@ -172,7 +172,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *stagecraft.User, bearer
 		return fmt.Errorf("change password: %w", err)
 	}
 	if ok, _ := VerifyPassword(cred.PasswordHash, current); !ok || len(current) > stagecraft.MaxPasswordLength {
-		return stagecraft.Errorf(stagecraft.EINVALID, "current_password is not your current password.").
+		return stagecraft.Errorf(stagecraft.EINVALID, "That is not your current password.").
 			WithDetails(map[string]any{"field": "current_password"})
 	}
 	hash, err := HashPassword(next)
