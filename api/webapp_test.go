@@ -76,14 +76,14 @@ func TestWebApp(t *testing.T) {
 		{"hidden file is not served", "GET", "/.gitkeep", http.StatusOK, htmlType, noCache, testIndex, true},
 		{"missing hashed file", "GET", "/static/app-999.js", http.StatusNotFound, jsonType, "", `"not_found"`, false},
 		{"static folder", "GET", "/static/", http.StatusNotFound, jsonType, "", `"not_found"`, false},
-		{"unknown API path", "GET", "/api/v1/nope", http.StatusNotFound, jsonType, "", "No such endpoint: GET /api/v1/nope.", false},
+		{"unknown API path", "GET", "/api/v1/nope", http.StatusNotFound, jsonType, "no-store", "No such endpoint: GET /api/v1/nope.", false},
 		{"API root", "GET", "/api", http.StatusNotFound, jsonType, "", `"not_found"`, false},
 		{"health", "GET", "/healthz", http.StatusOK, jsonType, "", `"ok"`, false},
 		{"unknown share-link path", "GET", "/l/abc/nope", http.StatusNotFound, jsonType, "", `"not_found"`, false},
 		{"blob", "GET", "/blobs/x", http.StatusNotFound, "text/plain; charset=utf-8", "", "404 page not found", false},
 		{"POST to a page", "POST", "/library", http.StatusNotFound, jsonType, "", "No such endpoint: POST /library.", false},
 		{"DELETE the root", "DELETE", "/", http.StatusNotFound, jsonType, "", `"not_found"`, false},
-		{"wrong method of an API route", "PUT", "/api/v1/me", http.StatusMethodNotAllowed, jsonType, "", `"method_not_allowed"`, false},
+		{"wrong method of an API route", "PUT", "/api/v1/me", http.StatusMethodNotAllowed, jsonType, "no-store", `"method_not_allowed"`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
