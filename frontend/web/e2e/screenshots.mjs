@@ -57,6 +57,13 @@ try {
   await admin.goto(`${server.url}/admin`);
   await admin.getByRole('table').waitFor();
   await shot(admin, 'admin');
+  await admin.goto(`${server.url}/admin?tab=audit`);
+  await admin.getByRole('table').waitFor();
+  await shot(admin, 'audit');
+  const adminPhone = await session('admin@demo.stagecraft.dev', { width: 390, height: 844 });
+  await adminPhone.goto(`${server.url}/admin`);
+  await adminPhone.getByRole('table').waitFor();
+  await shot(adminPhone, 'admin-phone');
 
   const phone = await session('rep@demo.stagecraft.dev', { width: 390, height: 844 });
   await phone.goto(`${server.url}/search?q=security`);
