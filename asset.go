@@ -62,7 +62,6 @@ type Asset struct {
 	CurrentVersion *AssetVersion `json:"current_version"`
 	IndexStatus    string        `json:"index_status"`
 	IndexError     *string       `json:"index_error"`
-	ThumbnailURL   *string       `json:"thumbnail_url"`
 	CreatedAt      time.Time     `json:"created_at"`
 	UpdatedAt      time.Time     `json:"updated_at"`
 

@@ -2,10 +2,7 @@ package stagecraft
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"math"
-	"reflect"
 	"strings"
 	"time"
 	"unicode"
@@ -105,49 +102,29 @@ type Nullable[T any] struct {
 // NullableOf returns a Nullable set to v.
 func NullableOf[T any](v T) Nullable[T] { return Nullable[T]{Set: true, Value: &v} }
 
-// UnmarshalJSON records that the field was given, and its value or null.
-func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
-	n.Set, n.Value = true, nil
-	if string(b) == "null" {
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		// A type error lets the decoder name the field; a value that
-		// does not parse (a malformed time) becomes one too.
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			te = &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[T]()}
-		}
-		return te
-	}
-	n.Value = &v
-	return nil
-}
-
 // DealUpsert is a write of one deal, by its external id, as the API's PUT
 // body or a row of a CRM import gives it. A new deal takes the fields
 // given and defaults for the others; an existing one changes only the
 // fields given (nil or not Set). Amount and Industry may be cleared with
 // null; a null ClosedAt is as if it were left out (closing sets it).
 type DealUpsert struct {
-	Name       *string             `json:"name"`
-	Account    *string             `json:"account"`
-	Amount     Nullable[float64]   `json:"amount"`
-	Currency   *string             `json:"currency"`
-	Stage      *string             `json:"stage"`
-	Status     *string             `json:"status"`
-	OwnerEmail *string             `json:"owner_email"`
-	Personas   *[]string           `json:"personas"`
-	Industry   Nullable[string]    `json:"industry"`
-	ClosedAt   Nullable[time.Time] `json:"closed_at"`
+	Name       *string
+	Account    *string
+	Amount     Nullable[float64]
+	Currency   *string
+	Stage      *string
+	Status     *string
+	OwnerEmail *string
+	Personas   *[]string
+	Industry   Nullable[string]
+	ClosedAt   Nullable[time.Time]
 
 	// Owner is the owner resolved from OwnerEmail (or a CRM agent's name)
 	// by the caller; nil leaves the owner alone.
-	Owner *DealOwner `json:"-"`
+	Owner *DealOwner
 	// Products and CreatedAt come from CRM imports only.
-	Products  *[]string  `json:"-"`
-	CreatedAt *time.Time `json:"-"`
+	Products  *[]string
+	CreatedAt *time.Time
 }
 
 // Authorize returns EFORBIDDEN unless u may make this write. Admins and
@@ -390,22 +367,3 @@ var currencies = func() map[string]bool {
 }()
 
 func validCurrency(c string) bool { return currencies[c] }
-
-// MarshalJSON writes a deal without an owner (or whose owner is not a
-// user) with null owner_id and owner_email, as clients expect of an
-// absent id, rather than empty strings.
-func (d Deal) MarshalJSON() ([]byte, error) {
-	type plain Deal
-	return json.Marshal(struct {
-		plain
-		OwnerID    *string `json:"owner_id"`
-		OwnerEmail *string `json:"owner_email"`
-	}{plain(d), emptyNil(d.OwnerID), emptyNil(d.OwnerEmail)})
-}
-
-func emptyNil(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}

@@ -1,8 +1,6 @@
 package stagecraft_test
 
 import (
-	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -181,21 +179,6 @@ func TestDealAuthorize(t *testing.T) {
 	}
 }
 
-func TestDealUpsertJSON(t *testing.T) {
-	var up stagecraft.DealUpsert
-	if err := json.Unmarshal([]byte(`{"amount": null, "industry": "retail", "stage": "proposal"}`), &up); err != nil {
-		t.Fatal(err)
-	}
-	if !up.Amount.Set || up.Amount.Value != nil || !up.Industry.Set || *up.Industry.Value != "retail" ||
-		up.Name != nil || up.Personas != nil {
-		t.Errorf("upsert = %+v", up)
-	}
-	var typeErr *json.UnmarshalTypeError
-	err := json.Unmarshal([]byte(`{"amount": "ten"}`), &up)
-	if !errors.As(err, &typeErr) || typeErr.Field != "amount" {
-		t.Errorf("err = %#v, want a type error on amount", err)
-	}
-}
 
 func TestValidateExternalID(t *testing.T) {
 	for id, ok := range map[string]bool{
@@ -208,17 +191,3 @@ func TestValidateExternalID(t *testing.T) {
 	}
 }
 
-func TestDealJSONNullOwner(t *testing.T) {
-	b, err := json.Marshal(stagecraft.Deal{ID: "d", ExternalID: "X", OwnerName: "Moses Frase"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `"owner_id":null`) || !strings.Contains(string(b), `"owner_email":null`) ||
-		!strings.Contains(string(b), `"owner_name":"Moses Frase"`) || strings.Count(string(b), `"owner_id"`) != 1 {
-		t.Errorf("json = %s", b)
-	}
-	b, _ = json.Marshal(stagecraft.Deal{OwnerID: "u1", OwnerEmail: "a@b.c"})
-	if !strings.Contains(string(b), `"owner_id":"u1"`) || !strings.Contains(string(b), `"owner_email":"a@b.c"`) {
-		t.Errorf("json = %s", b)
-	}
-}

@@ -22,7 +22,6 @@ func ValidLinkToken(s string) bool { return linkTokenPattern.MatchString(s) }
 type Link struct {
 	ID             string     `json:"id"`
 	OrgID          string     `json:"-"`
-	URL            string     `json:"url"`
 	Token          string     `json:"token"`
 	AssetID        string     `json:"asset_id"`
 	DealID         *string    `json:"deal_id"`

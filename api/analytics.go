@@ -270,10 +270,7 @@ func (s *Server) handleUnused(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	for i := range assets {
-		assets[i] = s.assetJSON(assets[i])
-	}
-	c.JSON(http.StatusOK, gin.H{"items": assets, "total": len(assets), "days": days})
+	c.JSON(http.StatusOK, unusedResponse{Items: s.toAssetResponses(assets), Total: len(assets), Days: days})
 }
 
 // minEvidence is how many closed deals influenced at a stage an asset
@@ -327,11 +324,33 @@ func (s *Server) handleRecommendations(c *gin.Context) {
 	if len(recs) > limit {
 		recs = recs[:limit]
 	}
-	for _, r := range recs {
-		r.Asset = s.assetJSON(r.Asset)
+	out := recommendationsResponse{Items: make([]recommendationResponse, len(recs)), // an empty list, not null
+		DealID: deal.ID, Stage: deal.Stage, Personas: deal.Personas}
+	for i, r := range recs {
+		out.Items[i] = recommendationResponse{Asset: s.toAssetResponse(r.Asset), Reason: r.Reason, Lift: r.Lift, DealsWon: r.DealsWon}
 	}
-	if recs == nil {
-		recs = []*stagecraft.Recommendation{} // an empty list, not null
-	}
-	c.JSON(http.StatusOK, gin.H{"items": recs, "deal_id": deal.ID, "stage": deal.Stage, "personas": deal.Personas})
+	c.JSON(http.StatusOK, out)
+}
+
+// unusedResponse is the body of GET /api/v1/analytics/unused.
+type unusedResponse struct {
+	Days  int              `json:"days"`
+	Items []*AssetResponse `json:"items"`
+	Total int              `json:"total"`
+}
+
+// recommendationResponse is one recommended asset and why.
+type recommendationResponse struct {
+	Asset    *AssetResponse `json:"asset"`
+	Reason   string         `json:"reason"`
+	Lift     *float64       `json:"lift"`
+	DealsWon int            `json:"deals_won"`
+}
+
+// recommendationsResponse is the body of GET /api/v1/recommendations.
+type recommendationsResponse struct {
+	DealID   string                   `json:"deal_id"`
+	Items    []recommendationResponse `json:"items"`
+	Personas []string                 `json:"personas"`
+	Stage    string                   `json:"stage"`
 }

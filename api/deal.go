@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -47,11 +49,12 @@ func (s *Server) handleDealPut(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	var up stagecraft.DealUpsert
-	if err := bindJSON(c, &up); err != nil {
+	var req dealUpsertRequest
+	if err := bindJSON(c, &req); err != nil {
 		Error(c, err)
 		return
 	}
+	up := req.toDealUpsert()
 	if up.OwnerEmail != nil {
 		owner, err := s.dealOwner(ctx, user, *up.OwnerEmail)
 		if err != nil {
@@ -79,7 +82,7 @@ func (s *Server) handleDealPut(c *gin.Context) {
 		status = http.StatusCreated
 		c.Header("Location", "/api/v1/deals/"+r.Deal.ID)
 	}
-	c.JSON(status, r.Deal)
+	c.JSON(status, toDealResponse(r.Deal))
 }
 
 // dealOwner resolves an owner_email: the user of the organisation with
@@ -105,9 +108,10 @@ func (s *Server) dealOwner(ctx context.Context, user *stagecraft.User, email str
 		WithDetails(map[string]any{"field": "owner_email"})
 }
 
-type dealList struct {
-	Items []*stagecraft.Deal `json:"items"`
-	Total int                `json:"total"`
+// DealList is the body of GET /api/v1/deals.
+type DealList struct {
+	Items []*DealResponse `json:"items"`
+	Total int             `json:"total"`
 }
 
 // handleDealList handles GET /api/v1/deals?status=&owner=me. Reps see
@@ -141,33 +145,109 @@ func (s *Server) handleDealList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, dealList{Items: deals, Total: total})
+	out := DealList{Items: make([]*DealResponse, len(deals)), Total: total}
+	for i, d := range deals {
+		out.Items[i] = toDealResponse(d)
+	}
+	c.JSON(http.StatusOK, out)
 }
 
-// dealDetail is a deal with its stage history.
-type dealDetail struct {
-	*stagecraft.Deal
-	StageHistory []stagecraft.DealStageChange `json:"stage_history"`
+// dealUpsertRequest is the body of PUT /api/v1/deals/{external_id}: a
+// field left out is left alone; amount, industry and closed_at may also
+// be null.
+type dealUpsertRequest struct {
+	Name       *string             `json:"name"`
+	Account    *string             `json:"account"`
+	Amount     nullable[float64]   `json:"amount"`
+	Currency   *string             `json:"currency"`
+	Stage      *string             `json:"stage"`
+	Status     *string             `json:"status"`
+	OwnerEmail *string             `json:"owner_email"`
+	Personas   *[]string           `json:"personas"`
+	Industry   nullable[string]    `json:"industry"`
+	ClosedAt   nullable[time.Time] `json:"closed_at"`
 }
 
-// MarshalJSON writes the deal's fields and stage_history in one object.
-// It is needed because Deal has its own MarshalJSON, which embedding
-// would otherwise promote, dropping stage_history.
-func (d dealDetail) MarshalJSON() ([]byte, error) {
-	deal, err := json.Marshal(d.Deal)
-	if err != nil {
-		return nil, err
+func (r *dealUpsertRequest) toDealUpsert() stagecraft.DealUpsert {
+	return stagecraft.DealUpsert{Name: r.Name, Account: r.Account, Amount: stagecraft.Nullable[float64](r.Amount),
+		Currency: r.Currency, Stage: r.Stage, Status: r.Status, OwnerEmail: r.OwnerEmail, Personas: r.Personas,
+		Industry: stagecraft.Nullable[string](r.Industry), ClosedAt: stagecraft.Nullable[time.Time](r.ClosedAt)}
+}
+
+// nullable decodes a field that may be left out, null or a value into a
+// stagecraft.Nullable.
+type nullable[T any] stagecraft.Nullable[T]
+
+// UnmarshalJSON records that the field was given, and its value or null.
+func (n *nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set, n.Value = true, nil
+	if string(b) == "null" {
+		return nil
 	}
-	hist := d.StageHistory
-	if hist == nil {
-		hist = []stagecraft.DealStageChange{}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		// A type error lets the decoder name the field; a value that
+		// does not parse (a malformed time) becomes one too.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			te = &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[T]()}
+		}
+		return te
 	}
-	h, err := json.Marshal(hist)
-	if err != nil {
-		return nil, err
+	n.Value = &v
+	return nil
+}
+
+// DealResponse is a deal as the API shows it. A deal without an owner
+// who is a user has null owner_id and owner_email, as clients expect of
+// an absent id, rather than empty strings.
+type DealResponse struct {
+	ID         string     `json:"id"`
+	ExternalID string     `json:"external_id"`
+	Name       string     `json:"name"`
+	Account    string     `json:"account"`
+	Amount     *float64   `json:"amount"`
+	Currency   string     `json:"currency"`
+	Stage      string     `json:"stage"`
+	Status     string     `json:"status"`
+	Personas   []string   `json:"personas"`
+	Industry   *string    `json:"industry"`
+	ClosedAt   *time.Time `json:"closed_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	// OwnerName is the user's name, or the CRM's for an owner who is not
+	// a user.
+	OwnerName  string   `json:"owner_name"`
+	Products   []string `json:"products"`
+	OwnerID    *string  `json:"owner_id"`
+	OwnerEmail *string  `json:"owner_email"`
+}
+
+// DealDetailResponse is a deal with its stage history.
+type DealDetailResponse struct {
+	DealResponse
+	StageHistory []DealStageResponse `json:"stage_history"`
+}
+
+// DealStageResponse is a stage (and status) a deal was seen in.
+type DealStageResponse struct {
+	Stage  string    `json:"stage"`
+	Status string    `json:"status"`
+	SeenAt time.Time `json:"seen_at"`
+}
+
+func toDealResponse(d *stagecraft.Deal) *DealResponse {
+	return &DealResponse{ID: d.ID, ExternalID: d.ExternalID, Name: d.Name, Account: d.Account, Amount: d.Amount,
+		Currency: d.Currency, Stage: d.Stage, Status: d.Status, Personas: d.Personas, Industry: d.Industry,
+		ClosedAt: d.ClosedAt, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, OwnerName: d.OwnerName,
+		Products: d.Products, OwnerID: emptyNil(d.OwnerID), OwnerEmail: emptyNil(d.OwnerEmail)}
+}
+
+func emptyNil(s string) *string {
+	if s == "" {
+		return nil
 	}
-	out := append(deal[:len(deal)-1], `,"stage_history":`...)
-	return append(append(out, h...), '}'), nil
+	return &s
 }
 
 // handleDealGet handles GET /api/v1/deals/:id: the deal and its stage
@@ -184,10 +264,11 @@ func (s *Server) handleDealGet(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	if hist == nil {
-		hist = []stagecraft.DealStageChange{}
+	out := DealDetailResponse{DealResponse: *toDealResponse(d), StageHistory: make([]DealStageResponse, len(hist))}
+	for i, h := range hist {
+		out.StageHistory[i] = DealStageResponse{Stage: h.Stage, Status: h.Status, SeenAt: h.SeenAt}
 	}
-	c.JSON(http.StatusOK, dealDetail{Deal: d, StageHistory: hist})
+	c.JSON(http.StatusOK, out)
 }
 
 // findDeal returns a deal the user may see, or ENOTFOUND.

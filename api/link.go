@@ -113,13 +113,13 @@ func (s *Server) handleLinkCreate(c *gin.Context) {
 	}
 	// The token is the link's whole secret.
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, s.linkJSON(l))
+	c.JSON(http.StatusCreated, s.toLinkResponse(l))
 }
 
-// linkList is the body of GET /api/v1/links.
-type linkList struct {
-	Items []*stagecraft.Link `json:"items"`
-	Total int                `json:"total"`
+// LinkList is the body of GET /api/v1/links.
+type LinkList struct {
+	Items []*LinkResponse `json:"items"`
+	Total int             `json:"total"`
 }
 
 // handleLinkList handles GET /api/v1/links?asset_id=&deal_id=: reps see
@@ -147,11 +147,11 @@ func (s *Server) handleLinkList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	for i := range links {
-		links[i] = s.linkJSON(links[i])
+	out := LinkList{Items: make([]*LinkResponse, len(links)), Total: total}
+	for i, l := range links {
+		out.Items[i] = s.toLinkResponse(l)
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, linkList{Items: links, Total: total})
+	c.JSON(http.StatusOK, out)
 }
 
 // handleLinkDelete handles DELETE /api/v1/links/:id: the link is revoked
@@ -170,10 +170,29 @@ func (s *Server) handleLinkDelete(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// linkJSON fills in the link's public URL.
-func (s *Server) linkJSON(l *stagecraft.Link) *stagecraft.Link {
-	l.URL = strings.TrimRight(s.PublicURL, "/") + "/l/" + l.Token
-	return l
+// LinkResponse is a share link as the API shows it.
+type LinkResponse struct {
+	ID string `json:"id"`
+	// URL is the link to send: PUBLIC_URL/l/<token>.
+	URL            string     `json:"url"`
+	Token          string     `json:"token"`
+	AssetID        string     `json:"asset_id"`
+	DealID         *string    `json:"deal_id"`
+	SharerID       string     `json:"sharer_id"`
+	RecipientEmail *string    `json:"recipient_email"`
+	ExpiresAt      *time.Time `json:"expires_at"`
+	RevokedAt      *time.Time `json:"revoked_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	Opens          int        `json:"opens"`
+	LastOpenedAt   *time.Time `json:"last_opened_at"`
+	SecondsViewed  int        `json:"seconds_viewed"`
+}
+
+func (s *Server) toLinkResponse(l *stagecraft.Link) *LinkResponse {
+	return &LinkResponse{ID: l.ID, URL: strings.TrimRight(s.PublicURL, "/") + "/l/" + l.Token, Token: l.Token,
+		AssetID: l.AssetID, DealID: l.DealID, SharerID: l.SharerID, RecipientEmail: l.RecipientEmail,
+		ExpiresAt: l.ExpiresAt, RevokedAt: l.RevokedAt, CreatedAt: l.CreatedAt, Opens: l.Opens,
+		LastOpenedAt: l.LastOpenedAt, SecondsViewed: l.SecondsViewed}
 }
 
 // newLinkToken returns 32 bytes from crypto/rand in unpadded base64url:

@@ -10,7 +10,7 @@ import (
 )
 
 type searchHit struct {
-	Asset      *stagecraft.Asset `json:"asset"`
+	Asset      *AssetResponse    `json:"asset"`
 	Score      float64           `json:"score"`
 	Highlights map[string]string `json:"highlights"`
 }
@@ -109,7 +109,7 @@ func (s *Server) handleSearch(c *gin.Context) {
 		if a == nil || !a.VisibleTo(user, now) || a.Status == stagecraft.StatusArchived {
 			continue
 		}
-		out.Hits = append(out.Hits, searchHit{Asset: s.assetJSON(a), Score: h.Score, Highlights: h.Highlights})
+		out.Hits = append(out.Hits, searchHit{Asset: s.toAssetResponse(a), Score: h.Score, Highlights: h.Highlights})
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	c.JSON(http.StatusOK, out)
