@@ -46,47 +46,47 @@ const (
 
 // Asset is a piece of collateral with its current version.
 type Asset struct {
-	ID             string        `json:"id"`
-	OrgID          string        `json:"-"`
-	Title          string        `json:"title"`
-	Description    string        `json:"description"`
-	Type           AssetType     `json:"type"`
-	Status         AssetStatus   `json:"status"`
-	Stages         []string      `json:"stages"`
-	Personas       []string      `json:"personas"`
-	Industries     []string      `json:"industries"`
-	Products       []string      `json:"products"`
-	Tags           []string      `json:"tags"`
-	ExpiresAt      *time.Time    `json:"expires_at"`
-	OwnerID        string        `json:"owner_id"`
-	CurrentVersion *AssetVersion `json:"current_version"`
-	IndexStatus    string        `json:"index_status"`
-	IndexError     *string       `json:"index_error"`
-	CreatedAt      time.Time     `json:"created_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
+	ID             string
+	OrgID          string
+	Title          string
+	Description    string
+	Type           AssetType
+	Status         AssetStatus
+	Stages         []string
+	Personas       []string
+	Industries     []string
+	Products       []string
+	Tags           []string
+	ExpiresAt      *time.Time
+	OwnerID        string
+	CurrentVersion *AssetVersion
+	IndexStatus    string
+	IndexError     *string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 
 	// TitleFromFilename is true while the title is the file name chosen by
 	// default, so the indexer may replace it with the document's own title.
-	TitleFromFilename bool `json:"-"`
+	TitleFromFilename bool
 	// ThumbnailKey is the blob key of the preview image, if any.
-	ThumbnailKey string `json:"-"`
+	ThumbnailKey string
 }
 
 // AssetVersion is one uploaded file of an asset.
 type AssetVersion struct {
-	ID          string    `json:"id"`
-	AssetID     string    `json:"-"`
-	Number      int       `json:"number"`
-	Filename    string    `json:"filename"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256"`
-	PageCount   *int      `json:"page_count"`
-	UploadedBy  string    `json:"uploaded_by"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string
+	AssetID     string
+	Number      int
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      string
+	PageCount   *int
+	UploadedBy  string
+	CreatedAt   time.Time
 
 	// BlobKey is where the file lives in the blob store.
-	BlobKey string `json:"-"`
+	BlobKey string
 }
 
 // VisibleTo reports whether u may see the asset at time now: reps see only

@@ -29,29 +29,29 @@ const (
 
 // Deal is an opportunity from the CRM that collateral is used on.
 type Deal struct {
-	ID         string     `json:"id"`
-	OrgID      string     `json:"-"`
-	ExternalID string     `json:"external_id"`
-	Name       string     `json:"name"`
-	Account    string     `json:"account"`
-	Amount     *float64   `json:"amount"`
-	Currency   string     `json:"currency"`
-	Stage      string     `json:"stage"`
-	Status     string     `json:"status"`
-	OwnerID    string     `json:"owner_id"`
-	OwnerEmail string     `json:"owner_email"`
-	Personas   []string   `json:"personas"`
-	Industry   *string    `json:"industry"`
-	ClosedAt   *time.Time `json:"closed_at"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	ID         string
+	OrgID      string
+	ExternalID string
+	Name       string
+	Account    string
+	Amount     *float64
+	Currency   string
+	Stage      string
+	Status     string
+	OwnerID    string
+	OwnerEmail string
+	Personas   []string
+	Industry   *string
+	ClosedAt   *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 
 	// OwnerName is the owner's name: the user's, or the CRM's name for an
 	// owner who is not a user of the organisation (OwnerID empty).
-	OwnerName string `json:"owner_name"`
+	OwnerName string
 	// Products are the CRM's products on the deal, in key form. They are
 	// informational and not checked against the taxonomy.
-	Products []string `json:"products"`
+	Products []string
 }
 
 // Closed reports whether the deal is won or lost.
@@ -66,9 +66,9 @@ func (d *Deal) VisibleTo(u *User) bool {
 // DealStageChange is one entry of a deal's stage history: the stage (and
 // status) the deal was in, and when that was first seen.
 type DealStageChange struct {
-	Stage  string    `json:"stage"`
-	Status string    `json:"status"`
-	SeenAt time.Time `json:"seen_at"`
+	Stage  string
+	Status string
+	SeenAt time.Time
 }
 
 // ValidateExternalID checks a deal's CRM id: 1 to 200 characters, no

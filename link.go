@@ -20,22 +20,22 @@ func ValidLinkToken(s string) bool { return linkTokenPattern.MatchString(s) }
 // Link is a tracked share link: a prospect who holds its URL may view the
 // asset's current version, and every open is recorded against the deal.
 type Link struct {
-	ID             string     `json:"id"`
-	OrgID          string     `json:"-"`
-	Token          string     `json:"token"`
-	AssetID        string     `json:"asset_id"`
-	DealID         *string    `json:"deal_id"`
-	SharerID       string     `json:"sharer_id"`
-	RecipientEmail *string    `json:"recipient_email"`
-	ExpiresAt      *time.Time `json:"expires_at"`
-	RevokedAt      *time.Time `json:"revoked_at"`
-	CreatedAt      time.Time  `json:"created_at"`
+	ID             string
+	OrgID          string
+	Token          string
+	AssetID        string
+	DealID         *string
+	SharerID       string
+	RecipientEmail *string
+	ExpiresAt      *time.Time
+	RevokedAt      *time.Time
+	CreatedAt      time.Time
 	// Opens counts human opens only: link_open events not flagged as bots.
-	Opens        int        `json:"opens"`
-	LastOpenedAt *time.Time `json:"last_opened_at"`
+	Opens        int
+	LastOpenedAt *time.Time
 	// SecondsViewed is the viewing time the viewer page reported, over
 	// every session and page.
-	SecondsViewed int `json:"seconds_viewed"`
+	SecondsViewed int
 }
 
 // Gone reports whether the link may no longer be opened at time now,

@@ -9,16 +9,16 @@ import (
 
 // User is a person who signs in to an organisation.
 type User struct {
-	ID        string    `json:"id"`
-	OrgID     string    `json:"org_id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string
+	OrgID     string
+	Email     string
+	Name      string
+	Role      Role
+	CreatedAt time.Time
 	// Disabled users cannot sign in; their sessions and tokens are
 	// refused.
-	Disabled   bool       `json:"disabled"`
-	LastSeenAt *time.Time `json:"last_seen_at"`
+	Disabled   bool
+	LastSeenAt *time.Time
 }
 
 // NewUser is the input to create a user.
@@ -141,14 +141,14 @@ type Credential struct {
 // APIToken is a personal token for scripts and the browser extension. The
 // secret is shown once at creation; only its hash is stored.
 type APIToken struct {
-	ID         string     `json:"id"`
-	UserID     string     `json:"user_id"`
-	Name       string     `json:"name"`
-	Prefix     string     `json:"prefix"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at"`
+	ID         string
+	UserID     string
+	Name       string
+	Prefix     string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
 	// OwnerEmail is filled by listings of a whole organisation's tokens.
-	OwnerEmail string `json:"-"`
+	OwnerEmail string
 }
 
 // UserService stores organisations, users and their credentials.

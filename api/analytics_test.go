@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/stagecraft/stagecraft/api"
 )
 
 // analyticsEnv is an env with two assets, a won and a lost deal, and uses.
-func analyticsEnv(t *testing.T) (*env, assetJSON, assetJSON, string) {
+func analyticsEnv(t *testing.T) (*env, api.AssetResponse, api.AssetResponse, string) {
 	e := newEnv(t)
 	a := e.createAsset(e.marketerTok, "a.txt", []byte("a"), field("title", "Case study"), field("stages", "evaluation"),
 		field("personas", "champion"))
@@ -28,7 +30,7 @@ func analyticsEnv(t *testing.T) (*env, assetJSON, assetJSON, string) {
 		VALUES ($1, 'L', 'evaluation', 'open', 500, $2) RETURNING id`, e.org, e.rep.ID).Scan(&lost))
 	must(t, e.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, stage, status, owner_id, personas)
 		VALUES ($1, 'O', 'evaluation', 'open', $2, '{champion}') RETURNING id`, e.org, e.rep.ID).Scan(&open))
-	var r eventsResult
+	var r api.EventsResponse
 	e.json(e.do("POST", "/api/v1/events", e.repTok, map[string]any{"events": []any{
 		ev(uuid.NewString(), "present", a.ID, "deal_id", won),
 		ev(uuid.NewString(), "present", a.ID, "deal_id", lost),
@@ -152,7 +154,7 @@ func TestAnalyticsDetailAndUnused(t *testing.T) {
 		t.Errorf("detail = %+v", d)
 	}
 	var un struct {
-		Items []assetJSON
+		Items []api.AssetResponse
 		Total int
 	}
 	e.json(e.do("GET", "/api/v1/analytics/unused?days=30", e.marketerTok, nil), http.StatusOK, &un)
@@ -185,8 +187,8 @@ func TestRecommendations(t *testing.T) {
 	e, a, _, open := analyticsEnv(t)
 	var r struct {
 		Items []struct {
-			Asset  assetJSON `json:"asset"`
-			Reason string    `json:"reason"`
+			Asset  api.AssetResponse `json:"asset"`
+			Reason string            `json:"reason"`
 		} `json:"items"`
 	}
 	e.json(e.do("GET", "/api/v1/recommendations?deal_id="+open, e.repTok, nil), http.StatusOK, &r)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stagecraft/stagecraft/internal/pdfgen"
+
+	"github.com/stagecraft/stagecraft/api"
 )
 
 func TestAssetUploadAndDownload(t *testing.T) {
@@ -25,7 +27,7 @@ func TestAssetUploadAndDownload(t *testing.T) {
 		field("stages", "discovery,evaluation"), field("personas", "champion"),
 		file("../../Q3_pricing-sheet.pdf", pdf),
 		field("personas", "economic_buyer"), field("tags", "pricing, q3"), field("expires_at", "2099-01-01T00:00:00+02:00"))
-	var a assetJSON
+	var a api.AssetResponse
 	e.json(resp, http.StatusCreated, &a)
 	v := a.CurrentVersion
 	switch {
@@ -37,7 +39,7 @@ func TestAssetUploadAndDownload(t *testing.T) {
 	case v.Filename != "Q3_pricing-sheet.pdf", v.ContentType != "application/pdf", v.Size != int64(len(pdf)),
 		v.SHA256 != sha(pdf), v.Number != 1:
 		t.Errorf("version = %+v", v)
-	case a.ExpiresAt == nil || *a.ExpiresAt != "2098-12-31T22:00:00Z":
+	case a.ExpiresAt == nil || !a.ExpiresAt.Equal(time.Date(2098, 12, 31, 22, 0, 0, 0, time.UTC)):
 		t.Errorf("expires_at = %v, want UTC", a.ExpiresAt)
 	case a.OwnerID != e.marketer.ID:
 		t.Errorf("owner = %s", a.OwnerID)
@@ -216,14 +218,14 @@ func TestRolesAndVisibility(t *testing.T) {
 	e.fail(e.upload("/api/v1/assets/"+pub.ID+"/versions", e.repTok, file("a.txt", []byte("x"))), http.StatusForbidden, "forbidden")
 
 	var list struct {
-		Items []assetJSON
+		Items []api.AssetResponse
 		Total int
 	}
 	e.json(e.do("GET", "/api/v1/assets", e.repTok, nil), http.StatusOK, &list)
 	if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != pub.ID {
 		t.Errorf("rep sees %+v, want only the published asset", list)
 	}
-	for _, hidden := range []assetJSON{draft, expired, archived} {
+	for _, hidden := range []api.AssetResponse{draft, expired, archived} {
 		for _, path := range []string{"", "/download", "/versions", "/thumbnail", "/preview"} {
 			e.fail(e.do("GET", "/api/v1/assets/"+hidden.ID+path, e.repTok, nil), http.StatusNotFound, "not_found")
 		}
@@ -259,7 +261,7 @@ func TestOtherOrganisationSees404(t *testing.T) {
 	}
 	e.fail(e.do("GET", "/api/v1/assets/not-a-uuid", e.repTok, nil), http.StatusNotFound, "not_found")
 	// Nothing was changed by the attempts.
-	var got assetJSON
+	var got api.AssetResponse
 	e.json(e.do("GET", "/api/v1/assets/"+a.ID, e.repTok, nil), http.StatusOK, &got)
 	if got.Title != "secret" || got.Status != "published" {
 		t.Errorf("asset changed: %+v", got)
@@ -269,7 +271,7 @@ func TestOtherOrganisationSees404(t *testing.T) {
 func TestPatchVersionsAndArchive(t *testing.T) {
 	e := newEnv(t)
 	a := e.createAsset(e.marketerTok, "deck.txt", []byte("v1"), field("expires_at", "2099-01-01T00:00:00Z"))
-	var got assetJSON
+	var got api.AssetResponse
 	e.json(e.do("PATCH", "/api/v1/assets/"+a.ID, e.marketerTok, map[string]any{
 		"title": "Board deck", "stages": []string{"proposal"}, "status": "draft", "expires_at": nil}), http.StatusOK, &got)
 	if got.Title != "Board deck" || got.Status != "draft" || got.ExpiresAt != nil || strings.Join(got.Stages, ",") != "proposal" {
@@ -294,7 +296,7 @@ func TestPatchVersionsAndArchive(t *testing.T) {
 		}
 	}
 
-	var v2 assetJSON
+	var v2 api.AssetResponse
 	e.json(e.upload("/api/v1/assets/"+a.ID+"/versions", e.marketerTok, file("deck-v2.txt", []byte("version two"))), http.StatusCreated, &v2)
 	if v2.CurrentVersion.Number != 2 || v2.CurrentVersion.SHA256 != sha([]byte("version two")) || v2.Title != "Board deck" {
 		t.Errorf("v2 = %+v", v2)

@@ -12,38 +12,40 @@ import (
 	"github.com/stagecraft/stagecraft"
 )
 
-// auditActor is who made a change; null when nobody signed in did.
-type auditActor struct {
+// AuditActor is who made a change; null when nobody signed in did.
+type AuditActor struct {
 	ID    *string `json:"id"`
 	Email string  `json:"email"`
 }
 
-type auditTarget struct {
+// AuditTarget is the object a change was made to.
+type AuditTarget struct {
 	Type string `json:"type"`
 	ID   string `json:"id"`
 }
 
-// auditEntryResponse is one entry of GET /api/v1/audit.
-type auditEntryResponse struct {
+// AuditEntryResponse is one entry of GET /api/v1/audit.
+type AuditEntryResponse struct {
 	ID      string         `json:"id"`
 	At      time.Time      `json:"at"`
-	Actor   *auditActor    `json:"actor"`
+	Actor   *AuditActor    `json:"actor"`
 	Action  string         `json:"action"`
-	Target  auditTarget    `json:"target"`
+	Target  AuditTarget    `json:"target"`
 	IP      string         `json:"ip"`
 	Details map[string]any `json:"details"`
 }
 
-type auditListResponse struct {
-	Items      []auditEntryResponse `json:"items"`
+// AuditList is the body of GET /api/v1/audit.
+type AuditList struct {
+	Items      []AuditEntryResponse `json:"items"`
 	NextCursor *string              `json:"next_cursor"`
 }
 
-func toAuditEntryResponse(e *stagecraft.AuditEntry) auditEntryResponse {
-	r := auditEntryResponse{ID: e.ID, At: e.At.UTC(), Action: e.Action,
-		Target: auditTarget{Type: e.TargetType, ID: e.TargetID}, IP: e.IP, Details: e.Details}
+func toAuditEntryResponse(e *stagecraft.AuditEntry) AuditEntryResponse {
+	r := AuditEntryResponse{ID: e.ID, At: e.At.UTC(), Action: e.Action,
+		Target: AuditTarget{Type: e.TargetType, ID: e.TargetID}, IP: e.IP, Details: e.Details}
 	if e.ActorID != "" || e.ActorEmail != "" {
-		r.Actor = &auditActor{Email: e.ActorEmail}
+		r.Actor = &AuditActor{Email: e.ActorEmail}
 		if e.ActorID != "" {
 			r.Actor.ID = &e.ActorID
 		}
@@ -73,7 +75,7 @@ func (s *Server) handleAuditList(c *gin.Context) {
 			Error(c, err)
 			return
 		}
-		resp := auditListResponse{Items: make([]auditEntryResponse, len(entries))}
+		resp := AuditList{Items: make([]AuditEntryResponse, len(entries))}
 		for i, e := range entries {
 			resp.Items[i] = toAuditEntryResponse(e)
 		}

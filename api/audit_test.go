@@ -13,32 +13,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/api"
 )
 
-type auditEntryJSON struct {
-	ID    string    `json:"id"`
-	At    time.Time `json:"at"`
-	Actor *struct {
-		ID    *string `json:"id"`
-		Email string  `json:"email"`
-	} `json:"actor"`
-	Action string `json:"action"`
-	Target struct {
-		Type string `json:"type"`
-		ID   string `json:"id"`
-	} `json:"target"`
-	IP      string         `json:"ip"`
-	Details map[string]any `json:"details"`
-}
-
-type auditListJSON struct {
-	Items      []auditEntryJSON `json:"items"`
-	NextCursor *string          `json:"next_cursor"`
-}
-
-func (e *env) audit(query string) auditListJSON {
+func (e *env) audit(query string) api.AuditList {
 	e.t.Helper()
-	var l auditListJSON
+	var l api.AuditList
 	e.json(e.do("GET", "/api/v1/audit?"+query, e.adminTok, nil), http.StatusOK, &l)
 	return l
 }
@@ -122,7 +102,7 @@ func TestAuditLog(t *testing.T) {
 	all := e.audit("limit=500")
 	for _, w := range want {
 		t.Run(w.action, func(t *testing.T) {
-			var found []auditEntryJSON
+			var found []api.AuditEntryResponse
 			for _, it := range all.Items {
 				if it.Action == w.action && it.Target.ID == w.targetID {
 					found = append(found, it)
@@ -252,7 +232,7 @@ func TestAuditLog(t *testing.T) {
 	t.Run("who may read it", func(t *testing.T) {
 		e.fail(e.do("GET", "/api/v1/audit", e.login(e.marketer.Email, "a reset password"), nil), http.StatusForbidden, "forbidden")
 		_, _, rivalTok := e.newOrg("Rival")
-		var l auditListJSON
+		var l api.AuditList
 		e.json(e.do("GET", "/api/v1/audit?target="+e.rep.ID, rivalTok, nil), http.StatusOK, &l)
 		if len(l.Items) != 0 {
 			t.Errorf("another organisation sees %+v", l.Items)

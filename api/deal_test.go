@@ -12,35 +12,9 @@ import (
 	"time"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
 )
-
-type dealJSON struct {
-	ID           string        `json:"id"`
-	ExternalID   string        `json:"external_id"`
-	Name         string        `json:"name"`
-	Account      string        `json:"account"`
-	Amount       *float64      `json:"amount"`
-	Currency     string        `json:"currency"`
-	Stage        string        `json:"stage"`
-	Status       string        `json:"status"`
-	OwnerID      string        `json:"owner_id"`
-	OwnerEmail   string        `json:"owner_email"`
-	OwnerName    string        `json:"owner_name"`
-	Personas     []string      `json:"personas"`
-	Products     []string      `json:"products"`
-	Industry     *string       `json:"industry"`
-	ClosedAt     *time.Time    `json:"closed_at"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
-	StageHistory []stageChange `json:"stage_history"`
-}
-
-type stageChange struct {
-	Stage  string    `json:"stage"`
-	Status string    `json:"status"`
-	SeenAt time.Time `json:"seen_at"`
-}
 
 type importResult struct {
 	Created int `json:"created"`
@@ -52,16 +26,16 @@ type importResult struct {
 }
 
 // putDeal upserts a deal and checks the status.
-func (e *env) putDeal(token, externalID string, body any, status int) dealJSON {
+func (e *env) putDeal(token, externalID string, body any, status int) api.DealDetailResponse {
 	e.t.Helper()
-	var d dealJSON
+	var d api.DealDetailResponse
 	e.json(e.do("PUT", "/api/v1/deals/"+externalID, token, body), status, &d)
 	return d
 }
 
-func (e *env) getDeal(token, id string) dealJSON {
+func (e *env) getDeal(token, id string) api.DealDetailResponse {
 	e.t.Helper()
-	var d dealJSON
+	var d api.DealDetailResponse
 	e.json(e.do("GET", "/api/v1/deals/"+id, token, nil), http.StatusOK, &d)
 	return d
 }
@@ -87,7 +61,7 @@ func (e *env) countRows(query string, args ...any) int {
 	return n
 }
 
-func stages(h []stageChange) string {
+func stages(h []api.DealStageResponse) string {
 	var s []string
 	for _, c := range h {
 		s = append(s, c.Stage+"/"+c.Status)
@@ -103,14 +77,14 @@ func TestDealUpsertAndHistory(t *testing.T) {
 	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/api/v1/deals/") {
 		t.Errorf("Location = %q", loc)
 	}
-	var d dealJSON
+	var d api.DealDetailResponse
 	e.json(resp, http.StatusCreated, &d)
 	switch {
 	case d.ExternalID != "SF-0042", d.Name != "Acme expansion", d.Account != "Acme", *d.Amount != 25000, d.Currency != "EUR":
 		t.Errorf("deal = %+v", d)
 	case d.Stage != "discovery", d.Status != "open", d.ClosedAt != nil, *d.Industry != "retail":
 		t.Errorf("deal = %+v", d)
-	case d.OwnerID != e.rep.ID, d.OwnerEmail != e.rep.Email, strings.Join(d.Personas, ",") != "champion,economic_buyer":
+	case orEmpty(d.OwnerID) != e.rep.ID, orEmpty(d.OwnerEmail) != e.rep.Email, strings.Join(d.Personas, ",") != "champion,economic_buyer":
 		t.Errorf("deal = %+v", d)
 	}
 
@@ -132,7 +106,7 @@ func TestDealUpsertAndHistory(t *testing.T) {
 
 	// Same stage again: 200, no history; a partial body changes only its fields.
 	u := e.putDeal(e.marketerTok, "SF-0042", map[string]any{"stage": "discovery", "account": "Acme Corp"}, http.StatusOK)
-	if u.ID != d.ID || u.Account != "Acme Corp" || u.Name != "Acme expansion" || *u.Amount != 25000 || u.OwnerID != e.rep.ID {
+	if u.ID != d.ID || u.Account != "Acme Corp" || u.Name != "Acme expansion" || *u.Amount != 25000 || orEmpty(u.OwnerID) != e.rep.ID {
 		t.Errorf("partial update = %+v", u)
 	}
 	e.putDeal(e.marketerTok, "SF-0042", map[string]any{"stage": "proposal"}, http.StatusOK)
@@ -167,7 +141,7 @@ func TestDealUpsertAndHistory(t *testing.T) {
 
 	// A new closed deal without a stage is at the end of the funnel.
 	n := e.putDeal(e.adminTok, "SF-0043", map[string]any{"status": "won", "amount": 10}, http.StatusCreated)
-	if n.Stage != "negotiation" || n.ClosedAt == nil || n.Name != "SF-0043" || n.Currency != "USD" || n.OwnerID != "" {
+	if n.Stage != "negotiation" || n.ClosedAt == nil || n.Name != "SF-0043" || n.Currency != "USD" || orEmpty(n.OwnerID) != "" {
 		t.Errorf("new won deal = %+v", n)
 	}
 }
@@ -232,8 +206,8 @@ func TestDealPermissions(t *testing.T) {
 
 	// A rep creates deals they own, and may name themselves.
 	own := e.putDeal(e.repTok, "REP-1", map[string]any{"name": "Mine"}, http.StatusCreated)
-	if own.OwnerID != e.rep.ID || own.OwnerEmail != e.rep.Email {
-		t.Errorf("rep's deal owned by %q", own.OwnerID)
+	if orEmpty(own.OwnerID) != e.rep.ID || orEmpty(own.OwnerEmail) != e.rep.Email {
+		t.Errorf("rep's deal owned by %q", orEmpty(own.OwnerID))
 	}
 	e.putDeal(e.repTok, "REP-2", map[string]any{"owner_email": e.rep.Email}, http.StatusCreated)
 	// ...but not for someone else, nor give theirs away.
@@ -249,7 +223,7 @@ func TestDealPermissions(t *testing.T) {
 	e.fail(e.do("GET", "/api/v1/deals/"+own.ID, rep2Tok, nil), http.StatusNotFound, "not_found")
 	// Marketers and admins update any deal, and may reassign it.
 	m := e.putDeal(e.marketerTok, "REP-1", map[string]any{"owner_email": rep2.Email, "stage": "negotiation"}, http.StatusOK)
-	if m.OwnerID != rep2.ID || m.Stage != "negotiation" {
+	if orEmpty(m.OwnerID) != rep2.ID || m.Stage != "negotiation" {
 		t.Errorf("marketer's update = %+v", m)
 	}
 	e.getDeal(rep2Tok, own.ID)
@@ -282,8 +256,8 @@ func TestDealList(t *testing.T) {
 	e.putDeal(e.marketerTok, "M-2", map[string]any{"status": "lost"}, http.StatusCreated)
 
 	type list struct {
-		Items []dealJSON `json:"items"`
-		Total int        `json:"total"`
+		Items []api.DealDetailResponse `json:"items"`
+		Total int                      `json:"total"`
 	}
 	tests := []struct {
 		name, token, query string
@@ -306,8 +280,8 @@ func TestDealList(t *testing.T) {
 				t.Errorf("%d items, total %d; want %d, %d", len(l.Items), l.Total, tt.items, tt.total)
 			}
 			for _, d := range l.Items {
-				if tt.token == e.repTok && d.OwnerID != e.rep.ID {
-					t.Errorf("rep sees %s's deal", d.OwnerID)
+				if tt.token == e.repTok && orEmpty(d.OwnerID) != e.rep.ID {
+					t.Errorf("rep sees %s's deal", orEmpty(d.OwnerID))
 				}
 			}
 		})
@@ -359,14 +333,14 @@ func TestDealImport(t *testing.T) {
 		t.Errorf("won = %+v", won)
 	case won.Name != "Cancity — GTX Plus Basic", won.Account != "Cancity", strings.Join(won.Products, ",") != "gtx_plus_basic":
 		t.Errorf("won = %+v", won)
-	case won.OwnerID != agent.ID, won.OwnerName != "Moses Frase":
-		t.Errorf("owner = %q %q", won.OwnerID, won.OwnerName)
+	case orEmpty(won.OwnerID) != agent.ID, won.OwnerName != "Moses Frase":
+		t.Errorf("owner = %q %q", orEmpty(won.OwnerID), won.OwnerName)
 	case !won.CreatedAt.Equal(time.Date(2016, 10, 20, 0, 0, 0, 0, time.UTC)),
 		won.ClosedAt == nil || !won.ClosedAt.Equal(time.Date(2017, 3, 1, 0, 0, 0, 0, time.UTC)):
 		t.Errorf("times = %v %v", won.CreatedAt, won.ClosedAt)
 	}
 	lost := e.getDeal(e.adminTok, e.dealID("KWVA7VR1"))
-	if lost.Status != "lost" || lost.OwnerID != "" || lost.OwnerName != "Gladys Colclough" || lost.Products[0] != "gtxpro" {
+	if lost.Status != "lost" || orEmpty(lost.OwnerID) != "" || lost.OwnerName != "Gladys Colclough" || lost.Products[0] != "gtxpro" {
 		t.Errorf("lost = %+v", lost)
 	}
 	if p := e.getDeal(e.adminTok, e.dealID("6CWZFOHJ")); p.Stage != "prospecting" || p.Status != "open" || p.Amount != nil || p.ClosedAt != nil {
@@ -422,7 +396,7 @@ func TestDealImport(t *testing.T) {
 		t.Errorf("unknown stage message %q does not list the valid keys", res.Errors[0].Message)
 	}
 	f1 := e.getDeal(e.adminTok, e.dealID("F-1"))
-	if f1.Name != "Field deal" || *f1.Amount != 500.5 || f1.Currency != "EUR" || f1.OwnerID != e.rep.ID ||
+	if f1.Name != "Field deal" || *f1.Amount != 500.5 || f1.Currency != "EUR" || orEmpty(f1.OwnerID) != e.rep.ID ||
 		strings.Join(f1.Personas, ",") != "champion,end_user" || *f1.Industry != "retail" {
 		t.Errorf("F-1 = %+v", f1)
 	}
@@ -504,11 +478,11 @@ func TestDealImportRealFile(t *testing.T) {
 	}
 
 	d := e.getDeal(e.adminTok, e.dealID("1C1I7A6R"))
-	if d.Status != "won" || *d.Amount != 1054 || d.OwnerName != "Moses Frase" || d.OwnerID != moses.ID ||
+	if d.Status != "won" || *d.Amount != 1054 || d.OwnerName != "Moses Frase" || orEmpty(d.OwnerID) != moses.ID ||
 		d.Name != "Cancity — GTX Plus Basic" || d.Stage != "negotiation" {
 		t.Errorf("1C1I7A6R = %+v", d)
 	}
-	if d := e.getDeal(e.adminTok, e.dealID("Z063OYW0")); d.OwnerName != "Darcel Schlecht" || d.OwnerID != "" || *d.Amount != 4514 {
+	if d := e.getDeal(e.adminTok, e.dealID("Z063OYW0")); d.OwnerName != "Darcel Schlecht" || orEmpty(d.OwnerID) != "" || *d.Amount != 4514 {
 		t.Errorf("Z063OYW0 = %+v", d)
 	}
 	if d := e.getDeal(e.adminTok, e.dealID("UP409DSB")); d.Stage != "evaluation" || d.Status != "open" || d.Amount != nil {
@@ -577,4 +551,12 @@ func TestDealAttach(t *testing.T) {
 	if n := e.countRows(`SELECT count(*) FROM usage_events WHERE type = 'attach'`); n != 2 {
 		t.Errorf("%d attach events, want 2", n)
 	}
+}
+
+// orEmpty reads an optional string, "" for null.
+func orEmpty(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -161,10 +161,11 @@ func (e *env) newOrg(name string) (string, *stagecraft.User, string) {
 func (e *env) newUser(adminTok string, role stagecraft.Role) (*stagecraft.User, string) {
 	e.t.Helper()
 	email := string(role) + "-" + uuid.NewString()[:8] + "@example.com"
-	var u stagecraft.User
+	var u api.UserResponse
 	e.json(e.do("POST", "/api/v1/users", adminTok, map[string]any{
 		"email": email, "name": string(role), "role": role, "password": testPassword}), http.StatusCreated, &u)
-	return &u, e.login(email, testPassword)
+	return &stagecraft.User{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, CreatedAt: u.CreatedAt},
+		e.login(email, testPassword)
 }
 
 func (e *env) login(email, password string) string {
@@ -301,32 +302,10 @@ func (e *env) upload(path, token string, parts ...part) *http.Response {
 	return e.send(req)
 }
 
-type assetJSON struct {
-	ID             string   `json:"id"`
-	Title          string   `json:"title"`
-	Type           string   `json:"type"`
-	Status         string   `json:"status"`
-	Stages         []string `json:"stages"`
-	Personas       []string `json:"personas"`
-	Tags           []string `json:"tags"`
-	ExpiresAt      *string  `json:"expires_at"`
-	OwnerID        string   `json:"owner_id"`
-	IndexStatus    string   `json:"index_status"`
-	ThumbnailURL   *string  `json:"thumbnail_url"`
-	CurrentVersion struct {
-		ID          string `json:"id"`
-		Number      int    `json:"number"`
-		Filename    string `json:"filename"`
-		ContentType string `json:"content_type"`
-		Size        int64  `json:"size"`
-		SHA256      string `json:"sha256"`
-	} `json:"current_version"`
-}
-
 // createAsset uploads body as a new asset and returns it.
-func (e *env) createAsset(token, filename string, body []byte, fields ...part) assetJSON {
+func (e *env) createAsset(token, filename string, body []byte, fields ...part) api.AssetResponse {
 	e.t.Helper()
-	var a assetJSON
+	var a api.AssetResponse
 	e.json(e.upload("/api/v1/assets", token, append(fields, file(filename, body))...), http.StatusCreated, &a)
 	return a
 }

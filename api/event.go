@@ -35,15 +35,17 @@ type eventItem struct {
 	Meta       json.RawMessage `json:"meta"`
 }
 
-type rejectedEvent struct {
+// RejectedEvent is an event refused, by its index in the request.
+type RejectedEvent struct {
 	Index int    `json:"index"`
 	Error string `json:"error"`
 }
 
-type eventsResponse struct {
+// EventsResponse is the body of POST /api/v1/events.
+type EventsResponse struct {
 	Accepted   int             `json:"accepted"`
 	Duplicates int             `json:"duplicates"`
-	Rejected   []rejectedEvent `json:"rejected"`
+	Rejected   []RejectedEvent `json:"rejected"`
 }
 
 // handleEventsCreate handles POST /api/v1/events. It answers 202 only once
@@ -74,13 +76,13 @@ func (s *Server) handleEventsCreate(c *gin.Context) {
 		return
 	}
 	now := s.now()
-	resp := eventsResponse{Rejected: []rejectedEvent{}}
+	resp := EventsResponse{Rejected: []RejectedEvent{}}
 	var events []*stagecraft.Event
 	var index []int
 	for i, raw := range req.Events {
 		e, err := decodeEvent(raw, user, now)
 		if err != nil {
-			resp.Rejected = append(resp.Rejected, rejectedEvent{Index: i, Error: stagecraft.ErrorMessage(err)})
+			resp.Rejected = append(resp.Rejected, RejectedEvent{Index: i, Error: stagecraft.ErrorMessage(err)})
 			continue
 		}
 		events = append(events, e)
@@ -98,12 +100,12 @@ func (s *Server) handleEventsCreate(c *gin.Context) {
 		case stagecraft.EventDuplicate:
 			resp.Duplicates++
 		case stagecraft.EventUnknownAsset:
-			resp.Rejected = append(resp.Rejected, rejectedEvent{Index: index[k], Error: "asset_id: asset not found."})
+			resp.Rejected = append(resp.Rejected, RejectedEvent{Index: index[k], Error: "asset_id: asset not found."})
 		case stagecraft.EventUnknownDeal:
-			resp.Rejected = append(resp.Rejected, rejectedEvent{Index: index[k], Error: "deal_id: deal not found."})
+			resp.Rejected = append(resp.Rejected, RejectedEvent{Index: index[k], Error: "deal_id: deal not found."})
 		}
 	}
-	slices.SortFunc(resp.Rejected, func(a, b rejectedEvent) int { return a.Index - b.Index })
+	slices.SortFunc(resp.Rejected, func(a, b RejectedEvent) int { return a.Index - b.Index })
 	c.JSON(http.StatusAccepted, resp)
 }
 

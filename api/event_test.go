@@ -10,16 +10,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-)
 
-type eventsResult struct {
-	Accepted   int `json:"accepted"`
-	Duplicates int `json:"duplicates"`
-	Rejected   []struct {
-		Index int    `json:"index"`
-		Error string `json:"error"`
-	} `json:"rejected"`
-}
+	"github.com/stagecraft/stagecraft/api"
+)
 
 func ev(id, typ, asset string, extra ...string) map[string]any {
 	e := map[string]any{"id": id, "type": typ, "asset_id": asset, "occurred_at": time.Now().UTC().Format(time.RFC3339)}
@@ -57,7 +50,7 @@ func TestEvents(t *testing.T) {
 		"a string", // 10 not an object
 		ev(uuid.NewString(), "view", a.ID, "deal_id", "00000000-0000-0000-0000-000000000000"), // 11 unknown deal
 	}}
-	var r eventsResult
+	var r api.EventsResponse
 	e.json(e.do("POST", "/api/v1/events", e.repTok, body), http.StatusAccepted, &r)
 	if r.Accepted != 2 || r.Duplicates != 1 {
 		t.Errorf("accepted %d duplicates %d, want 2 and 1", r.Accepted, r.Duplicates)
@@ -114,7 +107,7 @@ func TestEventsBadRequests(t *testing.T) {
 	huge := `{"events": [{"id": "` + strings.Repeat("x", 5<<20) + `"}]}`
 	e.fail(e.do("POST", "/api/v1/events", e.repTok, huge), http.StatusRequestEntityTooLarge, "too_large")
 	e.fail(e.do("POST", "/api/v1/events", "", map[string]any{"events": []any{}}), http.StatusUnauthorized, "unauthorized")
-	var r eventsResult
+	var r api.EventsResponse
 	e.json(e.do("POST", "/api/v1/events", e.repTok, map[string]any{"events": []any{}}), http.StatusAccepted, &r)
 	big := ev(uuid.NewString(), "view", a.ID)
 	big["meta"] = map[string]any{"x": strings.Repeat("y", 5000)}
@@ -138,7 +131,7 @@ func TestEventsGroupCommit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range perClient {
-				var r eventsResult
+				var r api.EventsResponse
 				e.json(e.do("POST", "/api/v1/events", e.repTok, map[string]any{"events": []any{ev(uuid.NewString(), "view", a.ID)}}),
 					http.StatusAccepted, &r)
 				mu.Lock()

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/api"
 )
 
 // TestPoisonedEventsNeverFailOthers has one organisation send events whose
@@ -44,7 +45,7 @@ func TestPoisonedEventsNeverFailOthers(t *testing.T) {
 				body := fmt.Sprintf(`{"events":[{"id":%q,"type":"view","asset_id":%q,"meta":%s}]}`,
 					uuid.NewString(), attackerAsset.ID, p)
 				resp := e.do("POST", "/api/v1/events", attackerTok, body)
-				var r eventsResult
+				var r api.EventsResponse
 				e.json(resp, http.StatusAccepted, &r)
 				poisonStored.Add(int64(r.Accepted))
 			}
@@ -57,7 +58,7 @@ func TestPoisonedEventsNeverFailOthers(t *testing.T) {
 			for range rounds {
 				events := []any{ev(uuid.NewString(), "view", victimAsset.ID), ev(uuid.NewString(), "present", victimAsset.ID)}
 				resp := e.do("POST", "/api/v1/events", e.repTok, map[string]any{"events": events})
-				var r eventsResult
+				var r api.EventsResponse
 				if resp.StatusCode != http.StatusAccepted {
 					legitFailures.Add(1)
 					firstFailure.CompareAndSwap(nil, resp.Status)
@@ -84,7 +85,7 @@ func TestPoisonedEventsNeverFailOthers(t *testing.T) {
 	}
 
 	// The refusal names the field.
-	var r eventsResult
+	var r api.EventsResponse
 	e.json(e.do("POST", "/api/v1/events", attackerTok, fmt.Sprintf(`{"events":[{"id":%q,"type":"view","asset_id":%q,"meta":{"a":{"b":"\u0000"}}}]}`,
 		uuid.NewString(), attackerAsset.ID)), http.StatusAccepted, &r)
 	if len(r.Rejected) != 1 || !strings.Contains(r.Rejected[0].Error, "meta.a.b") {
@@ -100,7 +101,7 @@ func TestEventIDsPerOrganisation(t *testing.T) {
 	_, _, rivalTok := e.newOrg("Rival")
 	b := e.createAsset(rivalTok, "b.txt", []byte("theirs"))
 	id := uuid.NewString()
-	var r eventsResult
+	var r api.EventsResponse
 	e.json(e.do("POST", "/api/v1/events", rivalTok, map[string]any{"events": []any{ev(id, "view", b.ID)}}), http.StatusAccepted, &r)
 	if r.Accepted != 1 {
 		t.Fatalf("rival: %+v", r)
@@ -139,7 +140,7 @@ func TestRepEventsFollowVisibility(t *testing.T) {
 		e.org, otherRep.ID).Scan(&theirs))
 	_ = otherRepTok
 
-	var r eventsResult
+	var r api.EventsResponse
 	e.json(e.do("POST", "/api/v1/events", e.repTok, map[string]any{"events": []any{
 		ev(uuid.NewString(), "view", published.ID, "deal_id", own),    // 0 ok
 		ev(uuid.NewString(), "view", published.ID, "deal_id", theirs), // 1 another rep's deal

@@ -23,27 +23,6 @@ const (
 	outlookUA = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)"
 )
 
-type linkJSON struct {
-	ID             string     `json:"id"`
-	URL            string     `json:"url"`
-	Token          string     `json:"token"`
-	AssetID        string     `json:"asset_id"`
-	DealID         *string    `json:"deal_id"`
-	SharerID       string     `json:"sharer_id"`
-	RecipientEmail *string    `json:"recipient_email"`
-	ExpiresAt      *time.Time `json:"expires_at"`
-	RevokedAt      *time.Time `json:"revoked_at"`
-	CreatedAt      time.Time  `json:"created_at"`
-	Opens          int        `json:"opens"`
-	LastOpenedAt   *time.Time `json:"last_opened_at"`
-	SecondsViewed  int        `json:"seconds_viewed"`
-}
-
-type linkListJSON struct {
-	Items []linkJSON `json:"items"`
-	Total int        `json:"total"`
-}
-
 // tinyPDF returns a valid one-page PDF that shows text.
 func tinyPDF(text string) []byte {
 	return pdfgen.Document{Title: text, Pages: [][]string{{text}}}.Bytes()
@@ -68,16 +47,16 @@ func (e *env) shareDeal(externalID, stage, ownerID string) string {
 }
 
 // share creates a link and checks the 201.
-func (e *env) share(token string, body map[string]any) linkJSON {
+func (e *env) share(token string, body map[string]any) api.LinkResponse {
 	e.t.Helper()
-	var l linkJSON
+	var l api.LinkResponse
 	e.json(e.do("POST", "/api/v1/links", token, body), http.StatusCreated, &l)
 	return l
 }
 
-func (e *env) links(token, query string) linkListJSON {
+func (e *env) links(token, query string) api.LinkList {
 	e.t.Helper()
-	var out linkListJSON
+	var out api.LinkList
 	e.json(e.do("GET", "/api/v1/links?"+query, token, nil), http.StatusOK, &out)
 	return out
 }
@@ -275,7 +254,7 @@ func TestLinkListAndRevoke(t *testing.T) {
 	otherAsset := e.createAsset(otherTok, "theirs.pdf", tinyPDF("Theirs"))
 	otherLink := e.share(otherTok, map[string]any{"asset_id": otherAsset.ID})
 
-	ids := func(l linkListJSON) []string {
+	ids := func(l api.LinkList) []string {
 		var out []string
 		for _, it := range l.Items {
 			out = append(out, it.ID)
@@ -565,7 +544,7 @@ func TestLinkViewerGone(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a := e.createAsset(e.marketerTok, "deck.pdf", tinyPDF("Secret plan"), field("title", "Secret plan"))
-	mk := func() linkJSON { return e.share(e.repTok, map[string]any{"asset_id": a.ID}) }
+	mk := func() api.LinkResponse { return e.share(e.repTok, map[string]any{"asset_id": a.ID}) }
 
 	expired := mk()
 	_, err := e.db.Pool.Exec(ctx, `UPDATE share_links SET expires_at = now() - interval '1 minute' WHERE id = $1`, expired.ID)
@@ -617,7 +596,7 @@ func TestLinkViewerGone(t *testing.T) {
 		})
 	}
 	// Only the live link recorded opens; gone links record nothing.
-	for _, l := range []linkJSON{expired, revoked, onArchived, onExpired} {
+	for _, l := range []api.LinkResponse{expired, revoked, onArchived, onExpired} {
 		if n := len(e.linkEvents(l.ID)); n != 1 {
 			t.Errorf("link %s: %d events, want the share only", l.ID, n)
 		}

@@ -39,7 +39,7 @@ func TestUploadRealDocuments(t *testing.T) {
 			if v.Size != int64(len(body)) || v.SHA256 != sha(body) || v.Filename != name {
 				t.Errorf("version = %+v", v)
 			}
-			if want := wantType[strings.ToLower(filepath.Ext(name))]; a.Type != want {
+			if want := wantType[strings.ToLower(filepath.Ext(name))]; string(a.Type) != want {
 				t.Errorf("type = %q (%s), want %q", a.Type, v.ContentType, want)
 			}
 			dl := e.do("GET", "/api/v1/assets/"+a.ID+"/download", e.repTok, nil)

@@ -9,14 +9,16 @@ import (
 	"github.com/stagecraft/stagecraft"
 )
 
-type searchHit struct {
+// SearchHit is one asset found, with its score and highlights.
+type SearchHit struct {
 	Asset      *AssetResponse    `json:"asset"`
 	Score      float64           `json:"score"`
 	Highlights map[string]string `json:"highlights"`
 }
 
-type searchResponse struct {
-	Hits  []searchHit `json:"hits"`
+// SearchResponse is the body of GET /api/v1/search.
+type SearchResponse struct {
+	Hits  []SearchHit `json:"hits"`
 	Total int         `json:"total"`
 	// TotalEstimated is set when total and facets count only part of
 	// the matches (there were more than the backend counts exactly).
@@ -101,7 +103,7 @@ func (s *Server) handleSearch(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	out := searchResponse{Hits: []searchHit{}, Total: res.Total, TotalEstimated: res.Estimated, Facets: res.Facets}
+	out := SearchResponse{Hits: []SearchHit{}, Total: res.Total, TotalEstimated: res.Estimated, Facets: res.Facets}
 	now := s.now()
 	for _, h := range res.Hits {
 		// The index trails the database by a moment: check again.
@@ -109,7 +111,7 @@ func (s *Server) handleSearch(c *gin.Context) {
 		if a == nil || !a.VisibleTo(user, now) || a.Status == stagecraft.StatusArchived {
 			continue
 		}
-		out.Hits = append(out.Hits, searchHit{Asset: s.toAssetResponse(a), Score: h.Score, Highlights: h.Highlights})
+		out.Hits = append(out.Hits, SearchHit{Asset: s.toAssetResponse(a), Score: h.Score, Highlights: h.Highlights})
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	c.JSON(http.StatusOK, out)

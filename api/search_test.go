@@ -10,11 +10,13 @@ import (
 	"testing"
 
 	"github.com/stagecraft/stagecraft/internal/pdfgen"
+
+	"github.com/stagecraft/stagecraft/api"
 )
 
 type searchJSON struct {
 	Hits []struct {
-		Asset      assetJSON         `json:"asset"`
+		Asset      api.AssetResponse `json:"asset"`
 		Score      float64           `json:"score"`
 		Highlights map[string]string `json:"highlights"`
 	} `json:"hits"`
@@ -51,7 +53,7 @@ func TestUploadedFilesBecomeSearchable(t *testing.T) {
 		field("title", "Rollout plan"), field("status", "draft"), field("stages", "evaluation"))
 	e.indexAll()
 
-	var got assetJSON
+	var got api.AssetResponse
 	e.json(e.do("GET", "/api/v1/assets/"+a.ID, e.marketerTok, nil), http.StatusOK, &got)
 	if got.IndexStatus != "indexed" || got.Title != "Zero Trust Architecture" {
 		t.Errorf("after indexing: status %q, title %q (want the PDF's own title)", got.IndexStatus, got.Title)

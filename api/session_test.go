@@ -10,16 +10,10 @@ import (
 	"testing"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/api"
 )
 
-// userJSON is a user as the API shows it.
-type userJSON struct {
-	ID         string  `json:"id"`
-	Email      string  `json:"email"`
-	Role       string  `json:"role"`
-	Disabled   bool    `json:"disabled"`
-	LastSeenAt *string `json:"last_seen_at"`
-}
+// api.UserResponse is a user as the API shows it.
 
 func (e *env) createToken(token, name string) (id, secret string) {
 	e.t.Helper()
@@ -41,9 +35,9 @@ func TestDisableUser(t *testing.T) {
 	second := e.login(e.rep.Email, testPassword)
 
 	// last_seen_at is set by the rep's requests.
-	var me userJSON
+	var me api.UserResponse
 	e.json(e.do("GET", "/api/v1/me", e.repTok, nil), http.StatusOK, &me)
-	var u userJSON
+	var u api.UserResponse
 	e.json(e.do("PATCH", "/api/v1/users/"+e.rep.ID, e.adminTok, map[string]any{"disabled": true}), http.StatusOK, &u)
 	if !u.Disabled || u.LastSeenAt == nil {
 		t.Errorf("disabled user = %+v, want disabled with last_seen_at", u)

@@ -16,9 +16,9 @@ type loginRequest struct {
 }
 
 type loginResponse struct {
-	Token     string           `json:"token"`
-	ExpiresAt time.Time        `json:"expires_at"`
-	User      *stagecraft.User `json:"user"`
+	Token     string        `json:"token"`
+	ExpiresAt time.Time     `json:"expires_at"`
+	User      *UserResponse `json:"user"`
 }
 
 // handleLogin handles POST /api/v1/auth/login.
@@ -33,7 +33,7 @@ func (s *Server) handleLogin(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: sess.User})
+	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: toUserResponse(sess.User)})
 }
 
 // handleLogout handles POST /api/v1/auth/logout: the presented session
@@ -118,7 +118,7 @@ func (s *Server) handlePasswordResetConfirm(c *gin.Context) {
 
 // handleMe handles GET /api/v1/me.
 func (s *Server) handleMe(c *gin.Context) {
-	c.JSON(http.StatusOK, currentUser(c))
+	c.JSON(http.StatusOK, toUserResponse(currentUser(c)))
 }
 
 // handleUserCreate handles POST /api/v1/users (admin).
@@ -138,7 +138,7 @@ func (s *Server) handleUserCreate(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, u)
+	c.JSON(http.StatusCreated, toUserResponse(u))
 }
 
 // handleUserList handles GET /api/v1/users (admin).
@@ -148,7 +148,11 @@ func (s *Server) handleUserList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	page(c, users)
+	out := make([]*UserResponse, len(users))
+	for i, u := range users {
+		out[i] = toUserResponse(u)
+	}
+	page(c, out)
 }
 
 // handleUserPatch handles PATCH /api/v1/users/:id (admin): a user's name,
@@ -168,15 +172,16 @@ func (s *Server) handleUserPatch(c *gin.Context) {
 	// The cached credentials carry the user's role and name: the user's
 	// next request must not be let through under the old role.
 	s.forgetCredentials()
-	c.JSON(http.StatusOK, u)
+	c.JSON(http.StatusOK, toUserResponse(u))
 }
 
 type apiTokenRequest struct {
 	Name string `json:"name"`
 }
 
-type apiTokenCreated struct {
-	*stagecraft.APIToken
+// APITokenCreated is a new token with its secret, shown this once.
+type APITokenCreated struct {
+	APITokenResponse
 	Token string `json:"token"`
 }
 
@@ -194,19 +199,19 @@ func (s *Server) handleAPITokenCreate(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, apiTokenCreated{APIToken: t, Token: secret})
+	c.JSON(http.StatusCreated, APITokenCreated{APITokenResponse: *toAPITokenResponse(t), Token: secret})
 }
 
-// apiTokenOwner is the owner shown in an organisation-wide token list.
-type apiTokenOwner struct {
+// APITokenOwner is the owner shown in an organisation-wide token list.
+type APITokenOwner struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 }
 
-// orgAPITokenResponse is a token in GET /api-tokens?user=all.
-type orgAPITokenResponse struct {
-	*stagecraft.APIToken
-	Owner apiTokenOwner `json:"owner"`
+// OrgAPITokenResponse is a token in GET /api-tokens?user=all.
+type OrgAPITokenResponse struct {
+	APITokenResponse
+	Owner APITokenOwner `json:"owner"`
 }
 
 // handleAPITokenList handles GET /api/v1/api-tokens: the caller's tokens,
@@ -225,9 +230,10 @@ func (s *Server) handleAPITokenList(c *gin.Context) {
 			Error(c, err)
 			return
 		}
-		items := make([]orgAPITokenResponse, len(tokens))
+		items := make([]OrgAPITokenResponse, len(tokens))
 		for i, t := range tokens {
-			items[i] = orgAPITokenResponse{APIToken: t, Owner: apiTokenOwner{ID: t.UserID, Email: t.OwnerEmail}}
+			items[i] = OrgAPITokenResponse{APITokenResponse: *toAPITokenResponse(t),
+				Owner: APITokenOwner{ID: t.UserID, Email: t.OwnerEmail}}
 		}
 		page(c, items)
 		return
@@ -241,7 +247,11 @@ func (s *Server) handleAPITokenList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	page(c, tokens)
+	out := make([]*APITokenResponse, len(tokens))
+	for i, t := range tokens {
+		out[i] = toAPITokenResponse(t)
+	}
+	page(c, out)
 }
 
 // handleAPITokenDelete handles DELETE /api/v1/api-tokens/:id: one's own
@@ -270,4 +280,37 @@ func (s *Server) forgetCredentials() {
 	if f, ok := s.Auth.(interface{ Forget() }); ok {
 		f.Forget()
 	}
+}
+
+// UserResponse is a user as the API shows it.
+type UserResponse struct {
+	ID         string          `json:"id"`
+	OrgID      string          `json:"org_id"`
+	Email      string          `json:"email"`
+	Name       string          `json:"name"`
+	Role       stagecraft.Role `json:"role"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Disabled   bool            `json:"disabled"`
+	LastSeenAt *time.Time      `json:"last_seen_at"`
+}
+
+func toUserResponse(u *stagecraft.User) *UserResponse {
+	return &UserResponse{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role,
+		CreatedAt: u.CreatedAt, Disabled: u.Disabled, LastSeenAt: u.LastSeenAt}
+}
+
+// APITokenResponse is a personal API token, without its secret.
+type APITokenResponse struct {
+	ID     string `json:"id"`
+	UserID string `json:"user_id"`
+	Name   string `json:"name"`
+	// Prefix is the token's first characters, to tell tokens apart.
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+func toAPITokenResponse(t *stagecraft.APIToken) *APITokenResponse {
+	return &APITokenResponse{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix,
+		CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
 }

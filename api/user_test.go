@@ -9,6 +9,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/stagecraft/stagecraft/auth"
+
+	"github.com/stagecraft/stagecraft/api"
 )
 
 func TestLogin(t *testing.T) {
@@ -251,8 +253,7 @@ func TestUserPatch(t *testing.T) {
 		})
 	}
 
-	type userJSON struct{ ID, Email, Name, Role string }
-	var u, me userJSON
+	var u, me api.UserResponse
 	// The rep's credential is cached as a rep's...
 	e.fail(e.do("GET", "/api/v1/users", e.repTok, nil), http.StatusForbidden, "forbidden")
 	e.json(e.do("PATCH", "/api/v1/users/"+e.rep.ID, e.adminTok, map[string]any{"name": " Rita Rep ", "role": "admin"}), http.StatusOK, &u)
