@@ -63,6 +63,20 @@ func (d *Deal) VisibleTo(u *User) bool {
 	return d.OrgID == u.OrgID && (u.Role != RoleRep || d.OwnerID == u.ID)
 }
 
+// FindVisibleDeal returns the deal id of u's organisation when u may see
+// it, and ENOTFOUND otherwise: to a rep, another rep's deal does not
+// exist. Every path that takes a deal from a user goes through here.
+func FindVisibleDeal(ctx context.Context, deals DealService, u *User, id string) (*Deal, error) {
+	d, err := deals.FindDealByID(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !d.VisibleTo(u) {
+		return nil, Errorf(ENOTFOUND, "Deal not found.")
+	}
+	return d, nil
+}
+
 // DealStageChange is one entry of a deal's stage history: the stage (and
 // status) the deal was in, and when that was first seen.
 type DealStageChange struct {

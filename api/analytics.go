@@ -273,15 +273,10 @@ func (s *Server) handleUnused(c *gin.Context) {
 	c.JSON(http.StatusOK, unusedResponse{Items: s.toAssetResponses(assets), Total: len(assets), Days: days})
 }
 
-// minEvidence is how many closed deals influenced at a stage an asset
-// needs before its record there is used to rank it.
-const minEvidence = 3
-
 // handleRecommendations handles GET /api/v1/recommendations?deal_id=&limit=:
 // assets for the deal's current stage and personas, ranked by evidence of
 // lift at that stage, falling back to tags.
 func (s *Server) handleRecommendations(c *gin.Context) {
-	ctx, user := c.Request.Context(), currentUser(c)
 	limit := 10
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -296,37 +291,14 @@ func (s *Server) handleRecommendations(c *gin.Context) {
 		errorf(c, stagecraft.EINVALID, "deal_id is required.")
 		return
 	}
-	deal, err := s.Deals.FindDealByID(ctx, user.OrgID, dealID)
-	if err == nil && !deal.VisibleTo(user) {
-		err = stagecraft.Errorf(stagecraft.ENOTFOUND, "Deal not found.")
-	}
+	recs, err := s.Finder.Recommend(c.Request.Context(), currentUser(c), dealID, limit)
 	if err != nil {
 		Error(c, err)
 		return
 	}
-	evidence, err := s.Analytics.StageEvidence(ctx, user.OrgID, deal.Stage)
-	if err != nil {
-		Error(c, err)
-		return
-	}
-	now := s.now()
-	assets, _, err := s.Assets.FindAssets(ctx, stagecraft.AssetFilter{OrgID: user.OrgID, VisibleAt: &now, Limit: 10000})
-	if err != nil {
-		Error(c, err)
-		return
-	}
-	tax, err := s.Taxonomy.FindTaxonomy(ctx, user.OrgID)
-	if err != nil {
-		Error(c, err)
-		return
-	}
-	recs := stagecraft.Recommend(assets, evidence, deal, tax, minEvidence)
-	if len(recs) > limit {
-		recs = recs[:limit]
-	}
-	out := recommendationsResponse{Items: make([]recommendationResponse, len(recs)), // an empty list, not null
-		DealID: deal.ID, Stage: deal.Stage, Personas: deal.Personas}
-	for i, r := range recs {
+	out := recommendationsResponse{Items: make([]recommendationResponse, len(recs.Items)), // an empty list, not null
+		DealID: recs.Deal.ID, Stage: recs.Deal.Stage, Personas: recs.Deal.Personas}
+	for i, r := range recs.Items {
 		out.Items[i] = recommendationResponse{Asset: s.toAssetResponse(r.Asset), Reason: r.Reason, Lift: r.Lift, DealsWon: r.DealsWon}
 	}
 	c.JSON(http.StatusOK, out)

@@ -222,14 +222,13 @@ func (s *Server) handleAssetDownload(c *gin.Context) {
 			WithDetails(map[string]any{"field": "format"}))
 		return
 	}
-	url, err := s.Library.DownloadURL(c.Request.Context(), currentUser(c), c.Param("id"), c.Query("deal_id"))
+	url, expires, err := s.Library.DownloadURL(c.Request.Context(), currentUser(c), c.Param("id"), c.Query("deal_id"))
 	if err != nil {
 		Error(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
 	if format == "json" {
-		c.JSON(http.StatusOK, downloadResponse{URL: url, ExpiresAt: s.now().Add(s.Library.URLTTL).UTC()})
+		c.JSON(http.StatusOK, downloadResponse{URL: url, ExpiresAt: expires})
 		return
 	}
 	c.Redirect(http.StatusFound, url)
@@ -243,17 +242,7 @@ type downloadResponse struct {
 
 // handleAssetThumbnail handles GET /api/v1/assets/:id/thumbnail.
 func (s *Server) handleAssetThumbnail(c *gin.Context) {
-	ctx := c.Request.Context()
-	a, err := s.Library.FindAsset(ctx, currentUser(c), c.Param("id"))
-	if err != nil {
-		Error(c, err)
-		return
-	}
-	if a.ThumbnailKey == "" {
-		errorf(c, stagecraft.ENOTFOUND, "This asset has no thumbnail.")
-		return
-	}
-	rc, info, err := s.Library.Blobs.Open(ctx, a.ThumbnailKey)
+	rc, info, err := s.Library.OpenThumbnail(c.Request.Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		Error(c, err)
 		return
@@ -296,7 +285,7 @@ func (s *Server) handleAssetPreview(c *gin.Context) {
 		errorf(c, stagecraft.EUNSUPPORTED, "This file type cannot be previewed; download it instead.")
 		return
 	}
-	rc, info, err := s.Library.Blobs.Open(c.Request.Context(), ver.BlobKey)
+	rc, info, err := s.Library.OpenVersion(c.Request.Context(), ver)
 	if err != nil {
 		Error(c, err)
 		return

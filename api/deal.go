@@ -254,7 +254,7 @@ func emptyNil(s string) *string {
 // history. Another rep's deal is 404 to a rep.
 func (s *Server) handleDealGet(c *gin.Context) {
 	ctx, user := c.Request.Context(), currentUser(c)
-	d, err := s.findDeal(ctx, user, c.Param("id"))
+	d, err := stagecraft.FindVisibleDeal(ctx, s.Deals, user, c.Param("id"))
 	if err != nil {
 		Error(c, err)
 		return
@@ -269,18 +269,6 @@ func (s *Server) handleDealGet(c *gin.Context) {
 		out.StageHistory[i] = DealStageResponse{Stage: h.Stage, Status: h.Status, SeenAt: h.SeenAt}
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-// findDeal returns a deal the user may see, or ENOTFOUND.
-func (s *Server) findDeal(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Deal, error) {
-	d, err := s.Deals.FindDealByID(ctx, user.OrgID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !d.VisibleTo(user) {
-		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Deal not found.")
-	}
-	return d, nil
 }
 
 // handleDealImport handles POST /api/v1/deals/import (admin, marketer): a
@@ -369,21 +357,10 @@ func (s *Server) handleDealAttach(c *gin.Context) {
 			WithDetails(map[string]any{"field": "asset_id"}))
 		return
 	}
-	d, err := s.findDeal(ctx, user, c.Param("id"))
+	ev, err := s.Library.AttachToDeal(ctx, user, c.Param("id"), req.AssetID)
 	if err != nil {
 		Error(c, err)
 		return
 	}
-	a, err := s.Library.FindAsset(ctx, user, req.AssetID)
-	if err != nil {
-		Error(c, err)
-		return
-	}
-	ev := &stagecraft.Event{OrgID: user.OrgID, Type: stagecraft.EventAttach, AssetID: a.ID,
-		VersionID: a.CurrentVersion.ID, DealID: d.ID, UserID: user.ID, OccurredAt: s.now().UTC()}
-	if err := s.Library.Events.RecordEvent(ctx, ev); err != nil {
-		Error(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, attachResponse{DealID: d.ID, AssetID: a.ID, AttachedAt: ev.OccurredAt})
+	c.JSON(http.StatusCreated, attachResponse{DealID: ev.DealID, AssetID: ev.AssetID, AttachedAt: ev.OccurredAt})
 }

@@ -26,8 +26,8 @@ import (
 	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/indexer"
-	"github.com/stagecraft/stagecraft/indexer/extract"
 	"github.com/stagecraft/stagecraft/internal/testdb"
+	"github.com/stagecraft/stagecraft/internal/wire"
 	"github.com/stagecraft/stagecraft/library"
 	"github.com/stagecraft/stagecraft/storage/blob"
 	"github.com/stagecraft/stagecraft/storage/postgres"
@@ -49,6 +49,7 @@ type env struct {
 	jwt     *auth.JWT
 	search  stagecraft.SearchIndex
 	worker  *indexer.Worker
+	server  *api.Server
 
 	org                           string
 	admin, marketer, rep          *stagecraft.User
@@ -113,19 +114,16 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if cfg.logHandler != nil {
 		log = slog.New(cfg.logHandler)
 	}
-	e.lib = &library.Service{Assets: e.db, Taxonomy: e.db, Events: e.db, Blobs: e.blobs, Log: log,
-		Now: time.Now, MaxUpload: cfg.maxUpload, URLTTL: time.Minute, OrphanAge: time.Hour}
-	e.jwt = &auth.JWT{Secret: jwtSecret, TTL: time.Hour, Now: time.Now}
-	authSvc := &auth.Service{Users: e.db, Audit: e.db, Tokens: e.jwt, Log: log, CacheTTL: 10 * time.Second, PublicURL: baseURL, Mailer: cfg.mailer,
-		EmailClient: &postgres.Throttle{DB: e.db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
-		Client:      &postgres.Throttle{DB: e.db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute}}
-	e.search = &postgres.Search{DB: e.db}
-	e.worker = &indexer.Worker{Store: e.db, Blobs: e.blobs, Search: e.search, Extractor: extract.New(extract.DefaultLimits()),
-		Log: log, Now: time.Now, ID: "test", Lease: time.Minute, MaxAttempts: 3, Poll: 10 * time.Millisecond}
-	s := &api.Server{Auth: authSvc, Users: e.db, Audit: e.db, Taxonomy: e.db, Assets: e.db, Deals: e.db, Links: e.db, Analytics: e.db, Search: e.search, Library: e.lib,
-		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: baseURL, MaxUpload: cfg.maxUpload,
-		TrustedProxies: cfg.trustedProxies,
-		Checks:         []api.Check{{Name: "postgres", Ping: e.db.Ping}, {Name: "storage", Ping: e.blobs.Ping}}}
+	// The same wiring as the server command's, over this test's stores.
+	svc := wire.Build(wire.Deps{
+		DB: e.db, Blobs: e.blobs, Search: &postgres.Search{DB: e.db}, BlobHandler: blobHandler, Log: log, Now: time.Now,
+		PublicURL: baseURL, MaxUpload: cfg.maxUpload, JWTSecret: jwtSecret, JWTTTL: time.Hour, Mailer: cfg.mailer,
+		TrustedProxies: cfg.trustedProxies, WorkerID: "test",
+	})
+	e.lib, e.search, e.worker, e.jwt, e.server = svc.Library, svc.Search, svc.Indexer, svc.Auth.Tokens, svc.API
+	// Tests index on demand (indexAll) and wait for nothing longer.
+	e.worker.Poll = 10 * time.Millisecond
+	s := svc.API
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)

@@ -88,7 +88,7 @@ func (s *Server) handleEventsCreate(c *gin.Context) {
 		events = append(events, e)
 		index = append(index, i)
 	}
-	outcomes, err := s.Library.Events.RecordEvents(c.Request.Context(), events)
+	outcomes, err := s.Events.RecordEvents(c.Request.Context(), events)
 	if err != nil {
 		Error(c, err)
 		return

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
@@ -65,49 +63,8 @@ func (s *Server) handleLinkCreate(c *gin.Context) {
 		t = t.UTC()
 		n.ExpiresAt = &t
 	}
-	if err := n.Validate(s.now()); err != nil {
-		Error(c, err)
-		return
-	}
-	for _, f := range []struct{ name, val string }{{"asset_id", n.AssetID}, {"deal_id", n.DealID}} {
-		if f.val != "" && !wellFormedID(f.val) {
-			Error(c, linkFieldError(f.name, f.name+" must be a UUID."))
-			return
-		}
-	}
-
-	a, err := s.Library.FindAsset(ctx, user, n.AssetID)
+	l, err := s.Sharer.CreateLink(ctx, user, n)
 	if err != nil {
-		Error(c, err)
-		return
-	}
-	if a.Status == stagecraft.StatusArchived || (a.ExpiresAt != nil && !a.ExpiresAt.After(s.now())) {
-		// The viewer would answer 410 at once: refuse rather than hand
-		// out a dead link.
-		Error(c, stagecraft.Errorf(stagecraft.EUNPROCESSABLE, "This asset is archived or expired and cannot be shared.").
-			WithDetails(map[string]any{"field": "asset_id"}))
-		return
-	}
-	l := &stagecraft.Link{OrgID: user.OrgID, AssetID: a.ID, SharerID: user.ID, ExpiresAt: n.ExpiresAt}
-	if n.DealID != "" {
-		d, err := s.Deals.FindDealByID(ctx, user.OrgID, n.DealID)
-		if err == nil && !d.VisibleTo(user) {
-			err = stagecraft.Errorf(stagecraft.ENOTFOUND, "Deal not found.")
-		}
-		if err != nil {
-			Error(c, err)
-			return
-		}
-		l.DealID = &d.ID
-	}
-	if n.RecipientEmail != "" {
-		l.RecipientEmail = &n.RecipientEmail
-	}
-	if l.Token, err = newLinkToken(); err != nil {
-		Error(c, err)
-		return
-	}
-	if err := s.Links.CreateLink(ctx, l, a.CurrentVersion.ID); err != nil {
 		Error(c, err)
 		return
 	}
@@ -193,16 +150,6 @@ func (s *Server) toLinkResponse(l *stagecraft.Link) *LinkResponse {
 		AssetID: l.AssetID, DealID: l.DealID, SharerID: l.SharerID, RecipientEmail: l.RecipientEmail,
 		ExpiresAt: l.ExpiresAt, RevokedAt: l.RevokedAt, CreatedAt: l.CreatedAt, Opens: l.Opens,
 		LastOpenedAt: l.LastOpenedAt, SecondsViewed: l.SecondsViewed}
-}
-
-// newLinkToken returns 32 bytes from crypto/rand in unpadded base64url:
-// 43 characters, 256 bits that cannot be guessed.
-func newLinkToken() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 func wellFormedID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }

@@ -771,8 +771,8 @@ func TestLinkRateLimitPerClient(t *testing.T) {
 // 127.0.0.1 as a proxy, and returns its URL.
 func (e *env) proxiedViewer(t *testing.T) string {
 	t.Helper()
-	s := &api.Server{Links: e.db, Assets: e.db, Deals: e.db, Library: e.lib, Log: e.lib.Log, Now: time.Now,
-		PublicURL: e.srv.URL, TrustedProxies: []string{"127.0.0.1"}}
+	s := *e.server
+	s.TrustedProxies = []string{"127.0.0.1"}
 	h, err := s.Handler()
 	must(t, err)
 	srv := httptest.NewServer(h)

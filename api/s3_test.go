@@ -143,7 +143,7 @@ func TestMinIODown(t *testing.T) {
 	e.json(e.do("GET", "/readyz", "", nil), http.StatusOK, nil)
 	// The intent of the failed upload is left for the sweeper, which
 	// removes it (and any object) once it is old enough.
-	e.lib.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	e.lib.Now = func() time.Time { return time.Now().Add(25 * time.Hour) } // past the orphan age
 	if _, err := e.lib.Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestMinIOKilledMidUpload(t *testing.T) {
 		t.Errorf("rows left: %d assets, %d versions", assets, versions)
 	}
 	m.Restart()
-	e.lib.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	e.lib.Now = func() time.Time { return time.Now().Add(25 * time.Hour) } // past the orphan age
 	if _, err := e.lib.Sweep(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/discover"
 	"github.com/stagecraft/stagecraft/library"
 )
 
@@ -34,6 +35,44 @@ type Authenticator interface {
 	RequestPasswordReset(ctx context.Context, email string) error
 	ResetPassword(ctx context.Context, token, next string) error
 	CreateAPIToken(ctx context.Context, u *stagecraft.User, name string) (*stagecraft.APIToken, string, error)
+}
+
+// Finder finds collateral for users: search and recommendations, with
+// what each user may see applied (discover.Service).
+type Finder interface {
+	// Find searches; see discover.Service.Find for its errors.
+	Find(ctx context.Context, user *stagecraft.User, q discover.Query) (*discover.Results, error)
+	// Recommend ranks assets for a deal the user may see.
+	Recommend(ctx context.Context, user *stagecraft.User, dealID string, limit int) (*discover.Recommendations, error)
+}
+
+// AssetLibrary is the collateral library as users act on it: uploads
+// that stream into storage, and reads that apply what each user may see
+// (library.Service).
+type AssetLibrary interface {
+	CheckMeta(ctx context.Context, orgID string, meta *stagecraft.AssetMeta) error
+	StoreFile(ctx context.Context, user *stagecraft.User, assetID, filename string, r io.Reader) (*library.StoredFile, error)
+	Discard(ctx context.Context, f *library.StoredFile)
+	CreateAsset(ctx context.Context, user *stagecraft.User, assetID string, meta stagecraft.AssetMeta, f *library.StoredFile) (*stagecraft.Asset, error)
+	AddVersion(ctx context.Context, user *stagecraft.User, f *library.StoredFile) (*stagecraft.Asset, error)
+	// FindAsset returns an asset the user may see, or ENOTFOUND.
+	FindAsset(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Asset, error)
+	DownloadURL(ctx context.Context, user *stagecraft.User, assetID, dealID string) (string, time.Time, error)
+	OpenThumbnail(ctx context.Context, user *stagecraft.User, assetID string) (io.ReadCloser, stagecraft.BlobInfo, error)
+	OpenVersion(ctx context.Context, v *stagecraft.AssetVersion) (io.ReadCloser, stagecraft.BlobInfo, error)
+	VersionURL(ctx context.Context, v *stagecraft.AssetVersion) (string, error)
+	AttachToDeal(ctx context.Context, user *stagecraft.User, dealID, assetID string) (*stagecraft.Event, error)
+}
+
+// Sharer makes tracked links (share.Service).
+type Sharer interface {
+	// CreateLink shares an asset the user may see; see share.Service.
+	CreateLink(ctx context.Context, user *stagecraft.User, n stagecraft.NewLink) (*stagecraft.Link, error)
+}
+
+// EventRecorder stores usage events by group commit.
+type EventRecorder interface {
+	RecordEvents(ctx context.Context, events []*stagecraft.Event) ([]stagecraft.EventOutcome, error)
 }
 
 // Check is a readiness probe of one dependency.
@@ -52,8 +91,10 @@ type Server struct {
 	Deals     stagecraft.DealService
 	Links     stagecraft.LinkService
 	Analytics stagecraft.AnalyticsService
-	Search    stagecraft.SearchIndex
-	Library   *library.Service
+	Events    EventRecorder
+	Finder    Finder
+	Sharer    Sharer
+	Library   AssetLibrary
 	Checks    []Check
 	// BlobHandler serves signed URLs of the local blob store under
 	// /blobs/; nil when blobs are served by S3.

@@ -197,7 +197,7 @@ func (v *viewer) handleFile(c *gin.Context) {
 	ver := a.CurrentVersion
 	kind := viewKind(ver.ContentType)
 	if kind == "download" || c.Query("download") != "" {
-		url, err := v.s.Library.Blobs.SignedURL(c.Request.Context(), ver.BlobKey, v.s.Library.URLTTL, ver.Filename, ver.ContentType)
+		url, err := v.s.Library.VersionURL(c.Request.Context(), ver)
 		if err != nil {
 			v.fail(c, err)
 			return
@@ -205,7 +205,7 @@ func (v *viewer) handleFile(c *gin.Context) {
 		c.Redirect(http.StatusFound, url)
 		return
 	}
-	rc, info, err := v.s.Library.Blobs.Open(c.Request.Context(), ver.BlobKey)
+	rc, info, err := v.s.Library.OpenVersion(c.Request.Context(), ver)
 	if err != nil {
 		loggerFrom(c).WarnContext(c.Request.Context(), "open shared file", slog.String("link_id", l.ID), slog.Any("error", err))
 		v.fail(c, err)

@@ -27,6 +27,7 @@ type Service struct {
 	Assets   stagecraft.AssetService
 	Taxonomy stagecraft.TaxonomyService
 	Events   stagecraft.EventService
+	Deals    stagecraft.DealService
 	Blobs    stagecraft.BlobStore
 	Log      *slog.Logger
 	Now      stagecraft.Clock
@@ -190,16 +191,18 @@ func (s *Service) FindAsset(ctx context.Context, user *stagecraft.User, id strin
 }
 
 // DownloadURL returns a short-lived URL of the asset's current file and
-// records a download event, on dealID when given.
-func (s *Service) DownloadURL(ctx context.Context, user *stagecraft.User, assetID, dealID string) (string, error) {
+// when it expires, and records a download event, on dealID when given
+// (a deal the user may see).
+func (s *Service) DownloadURL(ctx context.Context, user *stagecraft.User, assetID, dealID string) (string, time.Time, error) {
 	a, err := s.FindAsset(ctx, user, assetID)
 	if err != nil {
-		return "", err
+		return "", time.Time{}, err
 	}
 	v := a.CurrentVersion
+	expires := s.Now().Add(s.URLTTL).UTC()
 	url, err := s.Blobs.SignedURL(ctx, v.BlobKey, s.URLTTL, v.Filename, v.ContentType)
 	if err != nil {
-		return "", fmt.Errorf("sign download url: %w", err)
+		return "", time.Time{}, fmt.Errorf("sign download url: %w", err)
 	}
 	e := &stagecraft.Event{
 		OrgID: user.OrgID, Type: stagecraft.EventDownload, AssetID: a.ID, VersionID: v.ID,
@@ -207,9 +210,59 @@ func (s *Service) DownloadURL(ctx context.Context, user *stagecraft.User, assetI
 	}
 	e.ScopeTo(user)
 	if err := s.Events.RecordEvent(ctx, e); err != nil {
-		return "", fmt.Errorf("record download: %w", err)
+		return "", time.Time{}, fmt.Errorf("record download: %w", err)
+	}
+	return url, expires, nil
+}
+
+// OpenThumbnail opens the preview image of an asset the user may see.
+// Returns ENOTFOUND when the asset has none (yet). The caller closes it.
+func (s *Service) OpenThumbnail(ctx context.Context, user *stagecraft.User, assetID string) (io.ReadCloser, stagecraft.BlobInfo, error) {
+	a, err := s.FindAsset(ctx, user, assetID)
+	if err != nil {
+		return nil, stagecraft.BlobInfo{}, err
+	}
+	if a.ThumbnailKey == "" {
+		return nil, stagecraft.BlobInfo{}, stagecraft.Errorf(stagecraft.ENOTFOUND, "This asset has no thumbnail.")
+	}
+	return s.Blobs.Open(ctx, a.ThumbnailKey)
+}
+
+// OpenVersion opens a version's file. The caller has checked that it may
+// be read (the user sees its asset, or a share link admits to it) and
+// closes it.
+func (s *Service) OpenVersion(ctx context.Context, v *stagecraft.AssetVersion) (io.ReadCloser, stagecraft.BlobInfo, error) {
+	return s.Blobs.Open(ctx, v.BlobKey)
+}
+
+// VersionURL returns a short-lived URL of a version's file, offered as a
+// download; the caller has checked that it may be read.
+func (s *Service) VersionURL(ctx context.Context, v *stagecraft.AssetVersion) (string, error) {
+	url, err := s.Blobs.SignedURL(ctx, v.BlobKey, s.URLTTL, v.Filename, v.ContentType)
+	if err != nil {
+		return "", fmt.Errorf("sign url: %w", err)
 	}
 	return url, nil
+}
+
+// AttachToDeal records that the user attached an asset to a deal, both
+// of which they may see (else ENOTFOUND), as an attach event at the
+// deal's current stage.
+func (s *Service) AttachToDeal(ctx context.Context, user *stagecraft.User, dealID, assetID string) (*stagecraft.Event, error) {
+	d, err := stagecraft.FindVisibleDeal(ctx, s.Deals, user, dealID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.FindAsset(ctx, user, assetID)
+	if err != nil {
+		return nil, err
+	}
+	ev := &stagecraft.Event{OrgID: user.OrgID, Type: stagecraft.EventAttach, AssetID: a.ID,
+		VersionID: a.CurrentVersion.ID, DealID: d.ID, UserID: user.ID, OccurredAt: s.Now().UTC()}
+	if err := s.Events.RecordEvent(ctx, ev); err != nil {
+		return nil, fmt.Errorf("attach: %w", err)
+	}
+	return ev, nil
 }
 
 // Sweep deletes objects whose uploads were abandoned (the server crashed

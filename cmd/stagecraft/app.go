@@ -16,8 +16,8 @@ import (
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/frontend"
 	"github.com/stagecraft/stagecraft/indexer"
-	"github.com/stagecraft/stagecraft/indexer/extract"
 	"github.com/stagecraft/stagecraft/indexer/meili"
+	"github.com/stagecraft/stagecraft/internal/wire"
 	"github.com/stagecraft/stagecraft/library"
 	"github.com/stagecraft/stagecraft/storage/blob"
 	"github.com/stagecraft/stagecraft/storage/postgres"
@@ -59,49 +59,20 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs, Search: search}
-	host, _ := os.Hostname()
-	app.Indexer = &indexer.Worker{
-		Store: db, Blobs: blobs, Search: search, Extractor: extract.New(extract.DefaultLimits()),
-		Log: log, Now: time.Now, ID: fmt.Sprintf("%s/%d", host, os.Getpid()),
-		Lease: 10 * time.Minute, MaxAttempts: 8, Poll: 2 * time.Second,
-	}
-	app.Library = &library.Service{
-		Assets: db, Taxonomy: db, Events: db, Blobs: blobs, Log: log, Now: time.Now,
-		MaxUpload: cfg.MaxUploadMB << 20,
-		URLTTL:    5 * time.Minute,
-		OrphanAge: 24 * time.Hour,
-	}
-	app.Auth = &auth.Service{
-		Users: db,
-		Audit: db,
-		// Five wrong passwords for one email from one client pause that
-		// pair; fifty from one client, over any emails, pause the client.
-		EmailClient: &postgres.Throttle{DB: db, Max: 5, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
-		Client:      &postgres.Throttle{DB: db, Max: 50, Window: 15 * time.Minute, Lockout: 5 * time.Minute},
-		Tokens:      &auth.JWT{Secret: cfg.JWTSecret, TTL: cfg.JWTTTL, Now: time.Now},
-		Log:         log,
-		PublicURL:   cfg.PublicURL,
-		// Other replicas see a revocation within this time.
-		CacheTTL: 10 * time.Second,
-	}
 	cors, err := api.NewOriginPolicy(cfg.CORSOrigins)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("CORS_ORIGINS: %w", err)
 	}
-	app.API = &api.Server{
-		CORS: cors,
-		Auth: app.Auth, Users: db, Audit: db, Taxonomy: db, Assets: db, Deals: db, Links: db, Analytics: db, Search: search, Library: app.Library,
-		BlobHandler: blobHandler, Log: log, Now: time.Now, PublicURL: cfg.PublicURL,
-		MaxUpload: cfg.MaxUploadMB << 20, TrustedProxies: cfg.TrustedProxies,
-		WebApp: frontend.WebApp(),
-		Checks: []api.Check{
-			{Name: "postgres", Ping: db.Ping},
-			{Name: "storage", Ping: blobs.Ping},
-			{Name: "search", Ping: search.Ping},
-		},
-	}
+	host, _ := os.Hostname()
+	svc := wire.Build(wire.Deps{
+		DB: db, Blobs: blobs, Search: search, BlobHandler: blobHandler, Log: log, Now: time.Now,
+		PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUploadMB << 20, JWTSecret: cfg.JWTSecret, JWTTTL: cfg.JWTTTL,
+		CORS: cors, TrustedProxies: cfg.TrustedProxies, WebApp: frontend.WebApp(),
+		WorkerID: fmt.Sprintf("%s/%d", host, os.Getpid()),
+	})
+	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs, Search: search,
+		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer}
 	return app, nil
 }
 

@@ -1,0 +1,111 @@
+// Package wire builds Stagecraft's services and HTTP server from its
+// adapters. The server command and the end-to-end tests both call Build,
+// so what the tests run is what production runs: the same services, the
+// same throttles, the same cache lifetimes.
+package wire
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/api"
+	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/discover"
+	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/extract"
+	"github.com/stagecraft/stagecraft/library"
+	"github.com/stagecraft/stagecraft/share"
+	"github.com/stagecraft/stagecraft/storage/postgres"
+)
+
+// Deps are the adapters and settings the services are built over.
+type Deps struct {
+	DB     *postgres.DB
+	Blobs  stagecraft.BlobStore
+	Search stagecraft.SearchIndex
+	// BlobHandler serves the local blob store's signed URLs; nil for S3.
+	BlobHandler http.Handler
+	Log         *slog.Logger
+	Now         stagecraft.Clock
+
+	PublicURL      string
+	MaxUpload      int64 // bytes
+	JWTSecret      []byte
+	JWTTTL         time.Duration
+	Mailer         stagecraft.Mailer // nil: mail is off
+	CORS           *api.OriginPolicy
+	TrustedProxies []string
+	WebApp         fs.FS // nil: no web app
+	// WorkerID names the index worker in job leases.
+	WorkerID string
+}
+
+// Services are the built services and the server over them.
+type Services struct {
+	Library  *library.Service
+	Auth     *auth.Service
+	Discover *discover.Service
+	Share    *share.Service
+	Indexer  *indexer.Worker
+	Search   stagecraft.SearchIndex
+	API      *api.Server
+}
+
+// Settings that are policy rather than configuration: the same for every
+// deployment, and so for the tests.
+const (
+	// Five wrong passwords for one email from one client pause that pair;
+	// fifty from one client, over any emails, pause the client.
+	pairFailures, clientFailures = 5, 50
+	failureWindow                = 15 * time.Minute
+	lockout                      = 5 * time.Minute
+	// Other replicas see a revocation, a disabled user or a role change
+	// within this time.
+	credentialCache = 10 * time.Second
+	// Download URLs work this long.
+	urlTTL = 5 * time.Minute
+	// An upload with no row after this long was abandoned.
+	orphanAge = 24 * time.Hour
+)
+
+// Build wires the services over d.
+func Build(d Deps) *Services {
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Services{Search: d.Search}
+	s.Indexer = &indexer.Worker{
+		Store: d.DB, Blobs: d.Blobs, Search: d.Search, Extractor: extract.New(extract.DefaultLimits()),
+		Log: d.Log, Now: now, ID: d.WorkerID,
+		Lease: 10 * time.Minute, MaxAttempts: 8, Poll: 2 * time.Second,
+	}
+	s.Library = &library.Service{
+		Assets: d.DB, Taxonomy: d.DB, Events: d.DB, Deals: d.DB, Blobs: d.Blobs, Log: d.Log, Now: now,
+		MaxUpload: d.MaxUpload, URLTTL: urlTTL, OrphanAge: orphanAge,
+	}
+	s.Auth = &auth.Service{
+		Users: d.DB, Audit: d.DB, Log: d.Log, Mailer: d.Mailer, PublicURL: d.PublicURL,
+		EmailClient: &postgres.Throttle{DB: d.DB, Max: pairFailures, Window: failureWindow, Lockout: lockout},
+		Client:      &postgres.Throttle{DB: d.DB, Max: clientFailures, Window: failureWindow, Lockout: lockout},
+		Tokens:      &auth.JWT{Secret: d.JWTSecret, TTL: d.JWTTTL, Now: now},
+		CacheTTL:    credentialCache,
+	}
+	s.Discover = &discover.Service{Search: d.Search, Assets: d.DB, Deals: d.DB, Taxonomy: d.DB, Analytics: d.DB, Now: now}
+	s.Share = &share.Service{Assets: s.Library, Deals: d.DB, Links: d.DB, Now: now}
+	s.API = &api.Server{
+		Auth: s.Auth, Users: d.DB, Audit: d.DB, Taxonomy: d.DB, Assets: d.DB, Deals: d.DB, Links: d.DB,
+		Analytics: d.DB, Events: d.DB, Library: s.Library, Finder: s.Discover, Sharer: s.Share,
+		BlobHandler: d.BlobHandler, Log: d.Log, Now: now, PublicURL: d.PublicURL, MaxUpload: d.MaxUpload,
+		TrustedProxies: d.TrustedProxies, CORS: d.CORS, WebApp: d.WebApp,
+		Checks: []api.Check{
+			{Name: "postgres", Ping: d.DB.Ping},
+			{Name: "storage", Ping: d.Blobs.Ping},
+			{Name: "search", Ping: d.Search.Ping},
+		},
+	}
+	return s
+}
