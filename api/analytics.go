@@ -13,17 +13,6 @@ import (
 	"github.com/stagecraft/stagecraft"
 )
 
-// analyticsRoutes registers the analytics endpoints: the scorecard and its
-// detail for marketers and admins, recommendations for anyone.
-func (s *Server) analyticsRoutes(a *gin.RouterGroup) {
-	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
-	a.GET("/analytics/assets", managers, s.handleScorecard)
-	a.GET("/analytics/assets/:id", managers, s.handleAssetAnalytics)
-	a.GET("/analytics/unused", managers, s.handleUnused)
-	a.GET("/analytics/usage", managers, s.handleUsageSeries)
-	a.GET("/recommendations", s.handleRecommendations)
-}
-
 // analyticsFilter reads from, to (RFC 3339 times or YYYY-MM-DD dates; to
 // is exclusive), stage and persona.
 func (s *Server) analyticsFilter(c *gin.Context) (stagecraft.AnalyticsFilter, error) {

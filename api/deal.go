@@ -26,19 +26,6 @@ const (
 	importTimeout = 10 * time.Minute
 )
 
-// dealRoutes registers the deal endpoints on the authenticated group.
-// PUT takes the CRM's external id where the other routes take the deal's
-// id: gin needs one parameter name per position, so both are ":id".
-func (s *Server) dealRoutes(a *gin.RouterGroup) {
-	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
-
-	a.GET("/deals", s.handleDealList)
-	a.POST("/deals/import", managers, s.handleDealImport)
-	a.GET("/deals/:id", s.handleDealGet)
-	a.PUT("/deals/:id", s.handleDealPut)
-	a.POST("/deals/:id/assets", s.handleDealAttach)
-}
-
 // handleDealPut handles PUT /api/v1/deals/{external_id}: create (201) or
 // update (200) the deal the CRM knows by that id. Only the fields given
 // change an existing deal.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,8 +40,11 @@ type errorDetail struct {
 	Details map[string]any `json:"details,omitempty"`
 }
 
-// Error writes err as a JSON error response and logs it: 5xx at Error with
-// the cause, 4xx at Debug. Internal errors show a generic message only.
+// Error answers a request with err and logs it, for every surface: one
+// status table, one Retry-After rule, one log level rule (5xx at Error
+// with the cause, 4xx at Debug). API routes and beacons get the JSON
+// error body; the public pages (routes marked htmlErrors) an HTML page.
+// Internal errors show a generic message only.
 func Error(c *gin.Context, err error) {
 	code := stagecraft.ErrorCode(err)
 	status, ok := codes[code]
@@ -51,7 +55,7 @@ func Error(c *gin.Context, err error) {
 	if e, ok := stagecraft.AsError(err); ok {
 		body.Error.Details = e.Details
 		if e.RetryAfter > 0 {
-			c.Header("Retry-After", strconv.Itoa(int((e.RetryAfter+999_999_999)/1_000_000_000)))
+			c.Header("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
 		}
 	}
 	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
@@ -63,7 +67,23 @@ func Error(c *gin.Context, err error) {
 	} else {
 		log.DebugContext(c.Request.Context(), "request rejected", slog.Int("status", status), slog.Any("error", err))
 	}
+	if c.GetBool(string(htmlErrorsKey)) && c.Request.Method != http.MethodPost {
+		errorPage(c, status, err)
+		c.Abort()
+		return
+	}
 	c.AbortWithStatusJSON(status, body)
+}
+
+// htmlErrorsKey marks a request whose errors are pages for people, not
+// JSON for programs (see htmlErrors).
+const htmlErrorsKey ctxKey = "stagecraft.html_errors"
+
+// htmlErrors makes Error answer the routes of a group with an HTML page
+// (beacons, which are POSTs from the page's script, still get JSON).
+func htmlErrors(c *gin.Context) {
+	c.Set(string(htmlErrorsKey), true)
+	c.Next()
 }
 
 // errorf is shorthand for writing a new *stagecraft.Error.

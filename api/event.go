@@ -15,11 +15,6 @@ import (
 // maxEventsBody caps POST /events: 1,000 events of a few hundred bytes.
 const maxEventsBody = 4 << 20
 
-// eventRoutes registers the usage-event endpoints.
-func (s *Server) eventRoutes(a *gin.RouterGroup) {
-	a.POST("/events", s.handleEventsCreate)
-}
-
 type eventsRequest struct {
 	Events []json.RawMessage `json:"events"`
 }

@@ -11,24 +11,6 @@ import (
 	"github.com/stagecraft/stagecraft"
 )
 
-// linkRoutes registers the share-link endpoints: management on the
-// authenticated group a, the public viewer on the root router r.
-func (s *Server) linkRoutes(r *gin.Engine, a *gin.RouterGroup) {
-	a.POST("/links", s.handleLinkCreate)
-	a.GET("/links", s.handleLinkList)
-	a.DELETE("/links/:id", s.handleLinkDelete)
-
-	v := newViewer(s)
-	l := r.Group("/l/:token", viewerHeaders)
-	pages, beacons := v.limit(v.limits.pages), v.limit(v.limits.beacons)
-	l.GET("", pages, s.deadline, v.handlePage)
-	l.HEAD("", pages, s.deadline, v.handlePage)
-	// No request deadline on the file: a large PDF on a slow connection
-	// takes as long as it takes. Lookups get their own.
-	l.GET("/file", pages, v.handleFile)
-	l.POST("/events", beacons, s.deadline, v.handleBeacon)
-}
-
 // linkCreateRequest is the body of POST /api/v1/links. expires_at is read
 // as a string so that a bad time is reported by its field name.
 type linkCreateRequest struct {

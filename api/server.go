@@ -131,21 +131,9 @@ const maxJSONBody = 1 << 20
 // takes.
 const requestTimeout = 30 * time.Second
 
-// streaming routes ("METHOD route") are exempt from requestTimeout.
-var streaming = map[string]bool{
-	"POST /api/v1/assets":              true,
-	"POST /api/v1/assets/:id/versions": true,
-	"POST /api/v1/deals/import":        true,
-	"GET /api/v1/assets/:id/preview":   true,
-}
-
-// deadline gives the request's context a deadline of requestTimeout,
-// except on streaming routes.
+// deadline gives the request's context a deadline of requestTimeout
+// (routes.go says which routes have it).
 func (s *Server) deadline(c *gin.Context) {
-	if streaming[c.Request.Method+" "+c.FullPath()] {
-		c.Next()
-		return
-	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
@@ -171,57 +159,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	}
 	r.NoMethod(noMethod)
 
-	r.GET("/healthz", s.handleHealthz)
-	r.GET("/readyz", s.handleReadyz)
-	if s.BlobHandler != nil {
-		r.GET("/blobs/*key", gin.WrapH(s.BlobHandler))
-		r.HEAD("/blobs/*key", gin.WrapH(s.BlobHandler))
-	}
-
 	s.resetLimit = newRateLimiter(resetsPerMinute, resetBurst, maxTrackedClients, s.now)
-
-	v1 := r.Group("/api/v1")
-	v1.GET("/openapi.json", s.handleOpenAPI)
-	public := v1.Group("", s.deadline)
-	public.POST("/auth/login", s.handleLogin)
-	public.POST("/auth/password-reset", s.handlePasswordReset)
-	public.POST("/auth/password-reset/confirm", s.handlePasswordResetConfirm)
-
-	a := v1.Group("", s.deadline, s.authenticate)
-	admin := requireRole(stagecraft.RoleAdmin)
-	managers := requireRole(stagecraft.RoleAdmin, stagecraft.RoleMarketer)
-
-	a.POST("/auth/logout", s.handleLogout)
-	a.GET("/me", s.handleMe)
-	a.POST("/me/password", s.handlePasswordChange)
-	a.GET("/audit", admin, s.handleAuditList)
-	a.POST("/users", admin, s.handleUserCreate)
-	a.GET("/users", admin, s.handleUserList)
-	a.PATCH("/users/:id", admin, s.handleUserPatch)
-	a.POST("/api-tokens", s.handleAPITokenCreate)
-	a.GET("/api-tokens", s.handleAPITokenList)
-	a.DELETE("/api-tokens/:id", s.handleAPITokenDelete)
-
-	a.GET("/taxonomy", s.handleTaxonomyGet)
-	a.PUT("/taxonomy", admin, s.handleTaxonomyPut)
-
-	a.POST("/assets", managers, s.handleAssetCreate)
-	a.GET("/assets", s.handleAssetList)
-	a.GET("/assets/:id", s.handleAssetGet)
-	a.PATCH("/assets/:id", managers, s.handleAssetPatch)
-	a.DELETE("/assets/:id", managers, s.handleAssetDelete)
-	a.POST("/assets/:id/versions", managers, s.handleVersionCreate)
-	a.GET("/assets/:id/versions", s.handleVersionList)
-	a.GET("/assets/:id/download", s.handleAssetDownload)
-	a.GET("/assets/:id/thumbnail", s.handleAssetThumbnail)
-	a.GET("/assets/:id/preview", s.handleAssetPreview)
-
-	a.GET("/search", s.handleSearch)
-
-	s.dealRoutes(a)
-	s.linkRoutes(r, a)
-	s.eventRoutes(a)
-	s.analyticsRoutes(a)
+	s.routes(r)
 	return r, nil
 }
 

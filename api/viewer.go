@@ -1,26 +1,10 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"embed"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"html/template"
-	"io"
 	"log/slog"
-	"math"
 	"mime"
 	"net/http"
-	"net/netip"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,11 +16,6 @@ import (
 // records an open, GET /l/:token/file serves its bytes, POST
 // /l/:token/events takes the page's viewing-time beacons. Nothing here
 // needs a session: the token is the whole credential.
-
-//go:embed viewer/*.html
-var viewerFS embed.FS
-
-var viewerTemplates = template.Must(template.ParseFS(viewerFS, "viewer/*.html"))
 
 // Public rate limits, per client address (IPv6: per /64) and per server
 // replica; see rateLimiter. A page view costs two page requests (the page
@@ -50,9 +29,6 @@ const (
 	missesPerMinute, missBurst    = 10, 10
 	maxTrackedClients             = 100_000
 )
-
-// maxBeaconBody caps a beacon's body; a real one is under 100 bytes.
-const maxBeaconBody = 4 << 10
 
 // inlineImages are the image types shown in the page. Others (SVG above
 // all, which can carry script) are offered as downloads.
@@ -108,7 +84,7 @@ func (v *viewer) limit(l *rateLimiter) gin.HandlerFunc {
 }
 
 func (v *viewer) tooMany(c *gin.Context, wait time.Duration) {
-	v.fail(c, &stagecraft.Error{Code: stagecraft.ERATELIMITED,
+	Error(c, &stagecraft.Error{Code: stagecraft.ERATELIMITED,
 		Message: "Too many requests; please wait a minute and try again.", RetryAfter: wait})
 }
 
@@ -126,15 +102,15 @@ func (v *viewer) resolve(c *gin.Context) (*stagecraft.SharedLink, *stagecraft.As
 	}
 	if stagecraft.ErrorCode(err) == stagecraft.ENOTFOUND {
 		v.limits.misses.allow(clientKey(c.ClientIP()))
-		v.fail(c, err)
+		Error(c, err)
 		return nil, nil, false
 	} else if err != nil {
-		v.fail(c, err)
+		Error(c, err)
 		return nil, nil, false
 	}
 	now := v.s.now()
 	if gone, msg := l.Gone(now); gone {
-		v.fail(c, stagecraft.Errorf(stagecraft.EGONE, "%s", msg))
+		Error(c, stagecraft.Errorf(stagecraft.EGONE, "%s", msg))
 		return nil, nil, false
 	}
 	a, err := v.s.Assets.FindAssetByID(ctx, l.OrgID, l.AssetID)
@@ -143,10 +119,10 @@ func (v *viewer) resolve(c *gin.Context) (*stagecraft.SharedLink, *stagecraft.As
 	}
 	if stagecraft.ErrorCode(err) == stagecraft.ENOTFOUND {
 		// Say nothing about the asset: to the viewer the link is gone.
-		v.fail(c, stagecraft.Errorf(stagecraft.EGONE, "This link is no longer available."))
+		Error(c, stagecraft.Errorf(stagecraft.EGONE, "This link is no longer available."))
 		return nil, nil, false
 	} else if err != nil {
-		v.fail(c, err)
+		Error(c, err)
 		return nil, nil, false
 	}
 	return l, a, true
@@ -175,7 +151,7 @@ func (v *viewer) handlePage(c *gin.Context) {
 		loggerFrom(c).ErrorContext(c.Request.Context(), "record link open", slog.String("link_id", l.ID), slog.Any("error", err))
 	}
 	token := l.Token
-	v.render(c, http.StatusOK, "page.html", &viewerData{
+	renderPage(c, http.StatusOK, "page.html", &viewerData{
 		Title: a.Title, OrgName: l.OrgName, OrgInitial: initial(l.OrgName), SharerName: l.SharerName,
 		Kind: viewKind(ver.ContentType),
 		// Relative to /l/<token>, so the page works under any prefix.
@@ -199,7 +175,7 @@ func (v *viewer) handleFile(c *gin.Context) {
 	if kind == "download" || c.Query("download") != "" {
 		url, err := v.s.Library.VersionURL(c.Request.Context(), ver)
 		if err != nil {
-			v.fail(c, err)
+			Error(c, err)
 			return
 		}
 		c.Redirect(http.StatusFound, url)
@@ -208,7 +184,7 @@ func (v *viewer) handleFile(c *gin.Context) {
 	rc, info, err := v.s.Library.OpenVersion(c.Request.Context(), ver)
 	if err != nil {
 		loggerFrom(c).WarnContext(c.Request.Context(), "open shared file", slog.String("link_id", l.ID), slog.Any("error", err))
-		v.fail(c, err)
+		Error(c, err)
 		return
 	}
 	defer rc.Close()
@@ -228,247 +204,4 @@ func (v *viewer) handleFile(c *gin.Context) {
 		size = -1
 	}
 	c.DataFromReader(http.StatusOK, size, mediaType(ver.ContentType), rc, map[string]string{"Content-Disposition": disposition})
-}
-
-// beaconRequest is the body of POST /l/:token/events.
-type beaconRequest struct {
-	SessionID string   `json:"session_id"`
-	Page      *int     `json:"page"`
-	Seconds   *float64 `json:"seconds"`
-}
-
-// handleBeacon handles POST /l/:token/events: the page reports seconds of
-// active viewing of a page. Each beacon counts for at most
-// MaxBeaconSeconds, and a session for no more than the time since it
-// began, however many beacons it sends. Beacons from bots are ignored
-// (204, nothing stored).
-func (v *viewer) handleBeacon(c *gin.Context) {
-	l, _, ok := v.resolve(c)
-	if !ok {
-		return
-	}
-	if bot, _ := detectBot(c.Request); bot {
-		c.Status(http.StatusNoContent)
-		return
-	}
-	var req beaconRequest
-	if err := bindBeacon(c, &req); err != nil {
-		Error(c, err)
-		return
-	}
-	switch {
-	case req.Page == nil:
-		Error(c, linkFieldError("page", "page is required."))
-		return
-	case req.Seconds == nil:
-		Error(c, linkFieldError("seconds", "seconds is required."))
-		return
-	}
-	t := &stagecraft.LinkTime{LinkID: l.ID, OrgID: l.OrgID, SessionID: req.SessionID, Page: *req.Page,
-		Seconds: int(math.Round(math.Max(0, math.Min(stagecraft.MaxBeaconSeconds, *req.Seconds))))}
-	if err := t.Validate(); err != nil {
-		Error(c, err)
-		return
-	}
-	if err := v.s.Links.AddLinkTime(c.Request.Context(), t); err != nil {
-		Error(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
-
-// bindBeacon decodes a beacon. navigator.sendBeacon sends a string as
-// text/plain, so that type is accepted beside JSON.
-func bindBeacon(c *gin.Context, v *beaconRequest) error {
-	switch c.ContentType() {
-	case "", "application/json", "text/plain":
-	default:
-		return stagecraft.Errorf(stagecraft.EUNSUPPORTED, "Content-Type must be application/json.")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBeaconBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if isMaxBytes(err) {
-			return stagecraft.Errorf(stagecraft.ETOOLARGE, "request body is larger than %d bytes.", maxBeaconBody)
-		}
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return stagecraft.Errorf(stagecraft.EINVALID, "request body must hold a single JSON value.")
-	}
-	return nil
-}
-
-// fail answers a public request with an error: JSON for the beacon
-// endpoint, a small HTML page otherwise. Like Error, it logs 5xx at Error
-// and sets Retry-After when the error advises one.
-func (v *viewer) fail(c *gin.Context, err error) {
-	if c.Request.Method == http.MethodPost {
-		Error(c, err)
-		return
-	}
-	code := stagecraft.ErrorCode(err)
-	status, ok := codes[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	if e, ok := stagecraft.AsError(err); ok && e.RetryAfter > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
-	} else if status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", "5")
-	}
-	log := loggerFrom(c)
-	if status >= 500 {
-		log.ErrorContext(c.Request.Context(), "viewer request failed", slog.Int("status", status), slog.Any("error", err))
-	} else {
-		log.DebugContext(c.Request.Context(), "viewer request rejected", slog.Int("status", status), slog.Any("error", err))
-	}
-	d := &viewerData{Status: status}
-	switch status {
-	case http.StatusNotFound:
-		d.Heading = "Link not found"
-		d.Text = "Check that you copied the whole address, or ask the person who shared it with you for a new link."
-	case http.StatusGone:
-		d.Heading = strings.TrimSuffix(stagecraft.ErrorMessage(err), ".")
-		d.Text = "Ask the person who shared it with you for a new link."
-	case http.StatusTooManyRequests:
-		d.Heading = "Too many requests"
-		d.Text = "Please wait a minute, then try again."
-	case http.StatusServiceUnavailable:
-		d.Heading = "Temporarily unavailable"
-		d.Text = "Please try again in a moment."
-	default:
-		d.Heading = "Something went wrong"
-		d.Text = "Please try again later."
-	}
-	v.render(c, status, "error.html", d)
-	c.Abort()
-}
-
-// viewerData feeds the page and error templates.
-type viewerData struct {
-	Nonce string
-
-	// Error pages.
-	Status        int
-	Heading, Text string
-
-	// The document page. Kind is "pdf", "image" or "download".
-	Title, OrgName, OrgInitial, SharerName, Kind string
-	FileURL, DownloadURL, BeaconURL              string
-	Filename, Size, TypeLabel                    string
-}
-
-// render writes an HTML template with a fresh nonce, which the page's one
-// style and one script element carry: the policy allows nothing else, and
-// no request leaves this origin.
-func (v *viewer) render(c *gin.Context, status int, name string, d *viewerData) {
-	d.Nonce = newNonce()
-	var buf bytes.Buffer
-	if err := viewerTemplates.ExecuteTemplate(&buf, name, d); err != nil {
-		loggerFrom(c).ErrorContext(c.Request.Context(), "render viewer", slog.String("template", name), slog.Any("error", err))
-		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Internal error.\n"))
-		return
-	}
-	c.Header("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src 'nonce-%[1]s'; style-src 'nonce-%[1]s'; "+
-		"img-src 'self'; object-src 'self'; frame-src 'self'; connect-src 'self'; "+
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'", d.Nonce))
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
-}
-
-func newNonce() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails (crypto/rand)
-	// URL-safe and unpadded: CSP accepts "-" and "_" in a nonce, and
-	// html/template writes them as they are, where it would escape the
-	// "+" of standard base64 in the attribute.
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// viewKind says how the page shows a content type.
-func viewKind(contentType string) string {
-	switch ct := mediaType(contentType); {
-	case ct == "application/pdf":
-		return "pdf"
-	case inlineImages[ct]:
-		return "image"
-	}
-	return "download"
-}
-
-// mediaType is a content type without its parameters, lower-cased.
-func mediaType(contentType string) string {
-	ct, _, _ := strings.Cut(contentType, ";")
-	return strings.ToLower(strings.TrimSpace(ct))
-}
-
-// uaFamily is the coarse client family kept with an open: the bot family
-// for a recognised bot, else the browser's.
-func uaFamily(ua string) string {
-	if bot, family := botUserAgent(ua); bot {
-		return family
-	}
-	return browserFamily(ua)
-}
-
-// networkHash returns a short keyed hash of the client's network (/24 for
-// IPv4, /48 for IPv6), keyed by the link's token: it tells repeat visits
-// from one network apart from new ones on the same link, but cannot be
-// joined across links, and the address itself is never stored.
-func networkHash(token, ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ""
-	}
-	a = a.Unmap()
-	bits := 48
-	if a.Is4() {
-		bits = 24
-	}
-	p, _ := a.Prefix(bits)
-	m := hmac.New(sha256.New, []byte(token))
-	m.Write([]byte("stagecraft viewer network\n" + p.String()))
-	return hex.EncodeToString(m.Sum(nil)[:8])
-}
-
-// initial is the first letter of name, upper-cased, for the page's badge.
-func initial(name string) string {
-	for _, r := range strings.TrimSpace(name) {
-		return strings.ToUpper(string(r))
-	}
-	return ""
-}
-
-func humanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d bytes", n)
-	}
-	f, units := float64(n)/unit, []string{"KB", "MB", "GB", "TB"}
-	i := 0
-	for f >= unit && i < len(units)-1 {
-		f /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
-}
-
-func typeLabel(t stagecraft.AssetType) string {
-	switch t {
-	case stagecraft.TypePDF:
-		return "PDF document"
-	case stagecraft.TypeDeck:
-		return "Presentation"
-	case stagecraft.TypeDocument:
-		return "Document"
-	case stagecraft.TypeSpreadsheet:
-		return "Spreadsheet"
-	case stagecraft.TypeImage:
-		return "Image"
-	case stagecraft.TypeVideo:
-		return "Video"
-	case stagecraft.TypeText:
-		return "Text file"
-	}
-	return "File"
 }
