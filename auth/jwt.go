@@ -64,7 +64,7 @@ var ErrInvalidToken = errors.New("invalid token")
 func (j *JWT) Verify(token string) (*Claims, error) {
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(token, &claims,
-		func(t *jwt.Token) (any, error) { return j.Secret, nil },
+		func(*jwt.Token) (any, error) { return j.Secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
@@ -74,7 +74,7 @@ func (j *JWT) Verify(token string) (*Claims, error) {
 		jwt.WithLeeway(30*time.Second),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	if !canonicalUUID(claims.Subject) {
 		return nil, fmt.Errorf("%w: the subject is not a user id", ErrInvalidToken)

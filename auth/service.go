@@ -280,7 +280,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*stagecraft.
 	}
 	now := s.now()
 	if v, ok := s.cache.Load(bearer); ok {
-		if c := v.(cachedUser); now.Before(c.expires) {
+		if c, ok := v.(cachedUser); ok && now.Before(c.expires) {
 			return c.user, nil
 		}
 	}

@@ -105,7 +105,7 @@ func (w *Worker) ProcessOne(ctx context.Context) (bool, error) {
 func backoff(attempt int) time.Duration {
 	d := time.Second << min(attempt, 8)
 	d = min(d, 5*time.Minute)
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1)) //nolint:gosec // G404: jitter, not a secret
 }
 
 // temporary reports whether a failure may pass by itself: a dependency
@@ -214,7 +214,7 @@ func (w *Worker) read(ctx context.Context, a *stagecraft.Asset) (*stagecraft.Ass
 	if err != nil {
 		return nil, "", err
 	}
-	defer os.Remove(path)
+	defer w.removeTemp(path)
 
 	text := &stagecraft.AssetText{VersionID: v.ID, OrgID: a.OrgID, Language: "simple"}
 	res, err := w.Extractor.Extract(ctx, path, v.ContentType)
@@ -275,22 +275,30 @@ func (w *Worker) download(ctx context.Context, key string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("open %s: %w", key, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read to the end or failed: Close adds nothing
 	f, err := os.CreateTemp(w.TempDir, "stagecraft-index-*")
 	if err != nil {
 		return "", fmt.Errorf("temp file: %w", err)
 	}
 	if _, err := io.Copy(f, rc); err != nil {
-		f.Close()
-		os.Remove(f.Name())
+		_ = f.Close() // the copy's error is the one to report
+		w.removeTemp(f.Name())
 		// A read that breaks off is the store's (or the network's) doing.
 		return "", stagecraft.Unavailable("object storage", fmt.Errorf("download %s: %w", key, err))
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
+		w.removeTemp(f.Name())
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// removeTemp deletes a downloaded file. One left behind costs only disk
+// space, so a failure is logged rather than failing the job.
+func (w *Worker) removeTemp(path string) {
+	if err := os.Remove(path); err != nil {
+		w.Log.Warn("remove temporary file", slog.String("path", path), slog.Any("error", err))
+	}
 }
 
 func searchDoc(a *stagecraft.Asset, t *stagecraft.AssetText) *stagecraft.SearchDoc {

@@ -45,7 +45,7 @@ func benchEvents(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer removeAll(dir)
 	srv, err := startServer(*bin, dbURL, dir, "local")
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ func benchEvents(args []string) error {
 	}
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
-	noopReq := func() (*http.Request, error) { return http.NewRequest("GET", noopURL, nil) }
+	noopReq := func() (*http.Request, error) { return http.NewRequest(http.MethodGet, noopURL, nil) }
 	eventsReq := func(n int) func() (*http.Request, error) {
 		return func() (*http.Request, error) {
 			events := make([]map[string]string, n)
@@ -66,7 +66,7 @@ func benchEvents(args []string) error {
 				events[i] = map[string]string{"id": uuid.NewString(), "type": "view", "asset_id": asset, "occurred_at": now}
 			}
 			body, _ := json.Marshal(map[string]any{"events": events})
-			req, err := http.NewRequest("POST", srv.base+"/api/v1/events", bytes.NewReader(body))
+			req, err := http.NewRequest(http.MethodPost, srv.base+"/api/v1/events", bytes.NewReader(body))
 			if err != nil {
 				return nil, err
 			}
@@ -151,7 +151,7 @@ func load(client *http.Client, mk func() (*http.Request, error), status, conns i
 					continue
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
+				_ = resp.Body.Close() // drained: nothing left to lose
 				if resp.StatusCode != status {
 					errs.Add(1)
 					continue
@@ -211,16 +211,33 @@ func noopServer(addr string) error {
 	if err != nil {
 		return err
 	}
-	return http.Serve(l, r)
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
+	return srv.Serve(l)
 }
 
+// waitURL waits up to 5 s for url to answer at all, each try bounded so
+// that a server that accepts but never answers cannot hang the run.
 func waitURL(url string) error {
 	for range 200 {
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
+		if answers(url) {
 			return nil
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 	return fmt.Errorf("%s did not answer", url)
+}
+
+func answers(url string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	_ = resp.Body.Close() // the answer is that there is one
+	return true
 }

@@ -54,7 +54,7 @@ func benchIndex(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer removeAll(tmp)
 	store, err := blob.NewLocal(tmp, "http://localhost", bytes.Repeat([]byte("k"), 32))
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ func benchIndex(args []string) error {
 			}
 			id := library.NewAssetID()
 			sf, err := lib.StoreFile(ctx, user, id, filepath.Base(p), f)
-			f.Close()
+			_ = f.Close() // read-only: nothing to lose
 			if err != nil {
 				return fmt.Errorf("%s: %w", p, err)
 			}
@@ -152,7 +152,7 @@ func benchDB(ctx context.Context, schema string) (*postgres.DB, func(), error) {
 	}
 	schema = schema + "_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		admin.Close(ctx)
+		closeConn(admin)
 		return nil, nil, err
 	}
 	cfg, err := pgxpool.ParseConfig(url)
@@ -166,8 +166,9 @@ func benchDB(ctx context.Context, schema string) (*postgres.DB, func(), error) {
 	}
 	cleanup := func() {
 		db.Close()
-		_, _ = admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-		admin.Close(context.Background())
+		_, err := admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		warn("drop schema "+schema, err)
+		closeConn(admin)
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		cleanup()
@@ -194,7 +195,7 @@ func benchSearchable(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer removeAll(dir)
 	srv, err := startServer(*bin, dbURL, dir, "local")
 	if err != nil {
 		return err
@@ -245,33 +246,35 @@ func postFile(s *server, name string, body []byte) (string, error) {
 	w, _ := mw.CreateFormFile("file", name)
 	_, _ = w.Write(body)
 	_ = mw.Close()
-	req, _ := http.NewRequest("POST", s.base+"/api/v1/assets", &buf)
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/assets", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read what is needed: nothing to lose
 	if resp.StatusCode != http.StatusCreated {
 		b, _ := io.ReadAll(resp.Body)
 		return "", fmt.Errorf("upload: %s: %s", resp.Status, b)
 	}
 	var a struct{ ID string }
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.ID == "" {
-		return "", fmt.Errorf("upload: no asset id in the answer (%v)", err)
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		return "", fmt.Errorf("upload: no asset id in the answer: %w", err)
+	} else if a.ID == "" {
+		return "", errors.New("upload: no asset id in the answer")
 	}
 	return a.ID, nil
 }
 
 func searchFinds(s *server, word string) (bool, error) {
-	req, _ := http.NewRequest("GET", s.base+"/api/v1/search?q="+word, nil)
+	req, _ := http.NewRequest(http.MethodGet, s.base+"/api/v1/search?q="+word, nil)
 	req.Header.Set("Authorization", "Bearer "+s.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return false, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read what is needed: nothing to lose
 	var out struct{ Total int }
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		return false, err

@@ -64,14 +64,17 @@ func benchSearchSize(url string, n, nq, nNaive, words int, keep bool) error {
 	if err != nil {
 		return err
 	}
-	defer admin.Close(ctx)
+	defer closeConn(admin)
 	var exists bool
 	_ = admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists)
 	if _, err := admin.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
 		return err
 	}
 	if !keep {
-		defer admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`) //nolint:errcheck
+		defer func() {
+			_, err := admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+			warn("drop schema "+schema, err)
+		}()
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema + ",public"
 	db, err := postgres.OpenConfig(ctx, cfg, nil)
@@ -224,7 +227,7 @@ func newCorpus(seed uint64) *corpus {
 			c.vocab = append(c.vocab, w)
 		}
 	}
-	c.zipf = rand.NewZipf(rng, 1.1, 2, uint64(len(c.vocab)-1))
+	c.zipf = rand.NewZipf(rng, 1.1, 2, uint64(len(c.vocab)-1)) //nolint:gosec // G115: vocab holds the common words at least
 	return c
 }
 
@@ -238,8 +241,8 @@ func (c *corpus) words(n int) string {
 	return strings.Join(ws, " ")
 }
 
-func (c *corpus) pick(list []string, max int) []string {
-	n := 1 + c.rng.IntN(max)
+func (c *corpus) pick(list []string, most int) []string {
+	n := 1 + c.rng.IntN(most)
 	out := slices.Clone(list)
 	c.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out[:n]

@@ -49,7 +49,7 @@ func benchUpload(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer removeAll(dir)
 
 	src := filepath.Join(dir, "upload.bin")
 	fmt.Fprintf(os.Stderr, "writing a %d MB test file…\n", *sizeMB)
@@ -78,15 +78,20 @@ func benchUpload(args []string) error {
 		syscall.Sync()
 		start := time.Now()
 		if out, err := exec.Command("cp", src, dst).CombinedOutput(); err != nil {
-			return fmt.Errorf("cp: %v: %s", err, out)
+			return fmt.Errorf("cp: %w: %s", err, out)
 		}
 		syncFile(dst)
 		cp.mbps = append(cp.mbps, mbps(size, time.Since(start)))
-		os.Remove(dst)
+		// What a run leaves behind would slow the next one's writes.
+		if err := os.Remove(dst); err != nil {
+			return err
+		}
 		if err := local.upload(src, size, i, *runs); err != nil {
 			return fmt.Errorf("local backend: %w", err)
 		}
-		os.RemoveAll(filepath.Join(local.dataDir, "blobs"))
+		if err := os.RemoveAll(filepath.Join(local.dataDir, "blobs")); err != nil {
+			return err
+		}
 		syscall.Sync()
 		if err := raw.upload(src, size); err != nil {
 			return fmt.Errorf("plain HTTP receiver: %w", err)
@@ -171,7 +176,7 @@ func startServer(bin, dbURL, dir, backend string) (*server, error) {
 	org := exec.Command(bin, "org", "create", "--name", "Bench", "--admin-email", email, "--admin-password", password)
 	org.Env = env
 	if out, err := org.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("org create: %v: %s", err, out)
+		return nil, fmt.Errorf("org create: %w: %s", err, out)
 	}
 	srv := exec.Command(bin, "serve")
 	srv.Env = env
@@ -214,7 +219,7 @@ func upload(base, token, src string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	info, _ := f.Stat()
 	var head bytes.Buffer
 	mw := multipart.NewWriter(&head)
@@ -223,7 +228,7 @@ func upload(base, token, src string) error {
 	}
 	tail := "\r\n--" + mw.Boundary() + "--\r\n"
 	body := io.MultiReader(bytes.NewReader(head.Bytes()), f, strings.NewReader(tail))
-	req, err := http.NewRequest("POST", base+"/api/v1/assets", body)
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/assets", body)
 	if err != nil {
 		return err
 	}
@@ -234,7 +239,7 @@ func upload(base, token, src string) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read what is needed: nothing to lose
 	if resp.StatusCode != http.StatusCreated {
 		b, _ := io.ReadAll(resp.Body)
 		return fmt.Errorf("upload: %s: %s", resp.Status, b)
@@ -268,7 +273,7 @@ func (m *minioDirect) put(src string, size int64, i int) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	start := time.Now()
 	if _, err := m.client.PutObject(context.Background(), m.bucket, fmt.Sprintf("direct-%d", i), f, size, minio.PutObjectOptions{}); err != nil {
 		return err
@@ -283,7 +288,7 @@ func login(base, email, password string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read what is needed: nothing to lose
 	var out struct{ Token string }
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
 		return "", fmt.Errorf("login: %s", resp.Status)
@@ -296,7 +301,7 @@ func waitReady(base string) error {
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(base + "/readyz")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close() // the status is the answer
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -316,7 +321,7 @@ func peakRSS(pid int) int64 {
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
@@ -327,12 +332,16 @@ func peakRSS(pid int) int64 {
 	return 0
 }
 
-func writeRandomFile(path string, size int64) error {
+func writeRandomFile(path string, size int64) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	rng := rand.NewChaCha8([32]byte{1})
 	w := bufio.NewWriterSize(f, 1<<20)
 	if _, err := io.CopyN(w, rng, size); err != nil {
@@ -347,7 +356,7 @@ func writeRandomFile(path string, size int64) error {
 func syncFile(path string) {
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		_ = f.Sync()
-		f.Close()
+		_ = f.Close() // nothing written through f
 	}
 }
 
@@ -356,8 +365,13 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if err := l.Close(); err != nil {
+		return 0, err
+	} else if !ok {
+		return 0, fmt.Errorf("listener address %v is not TCP", l.Addr())
+	}
+	return addr.Port, nil
 }
 
 func mbps(size int64, d time.Duration) float64 { return float64(size) / (1 << 20) / d.Seconds() }
@@ -408,8 +422,12 @@ func startRawServer(dir string) (*rawServer, error) {
 			if err == nil {
 				err = f.Sync()
 			}
-			f.Close()
-			os.Remove(f.Name())
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if rerr := os.Remove(f.Name()); err == nil {
+				err = rerr // left behind, it would slow the next run's writes
+			}
 		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -417,13 +435,18 @@ func startRawServer(dir string) (*rawServer, error) {
 		}
 		w.WriteHeader(http.StatusCreated)
 	})
-	s := &rawServer{srv: &http.Server{Handler: h}, base: "http://" + l.Addr().String(),
+	s := &rawServer{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, base: "http://" + l.Addr().String(),
 		result: &result{name: "plain net/http body → file + fsync (reference)"}}
-	go s.srv.Serve(l)
+	go func() {
+		if err := s.srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+			warn("plain HTTP receiver", err)
+		}
+	}()
 	return s, nil
 }
 
-func (s *rawServer) Close() { s.srv.Close() }
+// Close stops the receiver.
+func (s *rawServer) Close() { warn("close the plain HTTP receiver", s.srv.Close()) }
 
 func (s *rawServer) upload(src string, size int64) error {
 	start := time.Now()

@@ -27,7 +27,7 @@ func extractDOCX(ctx context.Context, l Limits, path string, tb *textBuf) (*Resu
 		return nil, p.fail(err)
 	}
 	err = writeMarkup(s, tb)
-	s.Close()
+	s.close()
 	if err != nil {
 		return nil, p.fail(err)
 	}
@@ -65,7 +65,7 @@ func writeHeaders(p *pkg, main string, tb *textBuf) error {
 		}
 		part := newTextBuf(maxHeaderText)
 		err = writeMarkup(s, part)
-		s.Close()
+		s.close()
 		if err := optional(err); err != nil {
 			return err
 		}

@@ -179,18 +179,18 @@ func (x *Extractor) Extract(ctx context.Context, path, contentType string) (*Res
 	base := mediaType(contentType)
 	tb := newTextBuf(l.MaxText)
 	res, err := safely(func() (*Result, error) {
-		switch {
-		case base == "application/pdf":
+		switch base {
+		case "application/pdf":
 			return x.extractPDF(ctx, l, path, tb)
-		case base == typeDOCX:
+		case typeDOCX:
 			return extractDOCX(ctx, l, path, tb)
-		case base == typePPTX:
+		case typePPTX:
 			return extractPPTX(ctx, l, path, tb)
-		case base == typeXLSX:
+		case typeXLSX:
 			return extractXLSX(ctx, l, path, tb)
-		case base == "text/html" || base == "application/xhtml+xml":
+		case "text/html", "application/xhtml+xml":
 			return extractHTML(ctx, path, contentType, tb)
-		case base == "text/plain" || base == "text/markdown" || base == "text/csv":
+		case "text/plain", "text/markdown", "text/csv":
 			return extractText(ctx, path, contentType, tb)
 		}
 		return nil, unsupported(base)

@@ -11,7 +11,7 @@ func TestDetectLanguage(t *testing.T) {
 	}{
 		{"english", "Our platform helps the sales team find the right deck for every meeting. It is fast, and it works with the tools you already have.", "english"},
 		{"german", "Unsere Plattform hilft dem Vertrieb, die richtige Präsentation für jedes Gespräch zu finden. Sie ist schnell und funktioniert mit den Werkzeugen, die Sie bereits nutzen.", "german"},
-		{"french", "Notre plateforme aide les équipes commerciales à trouver la bonne présentation pour chaque rendez-vous. Elle est rapide et fonctionne avec les outils que vous utilisez déjà.", "french"},
+		{"french", "Notre plateforme aide les équipes commerciales à trouver la bonne présentation pour chaque rendez-vous. Elle est rapide et fonctionne avec les outils que vous utilisez déjà.", "french"}, //nolint:misspell // French, not an English typo
 		{"spanish", "Nuestra plataforma ayuda al equipo de ventas a encontrar la presentación adecuada para cada reunión. Es rápida y funciona con las herramientas que ya usas en el día a día.", "spanish"},
 		{"italian", "La nostra piattaforma aiuta il team di vendita a trovare la presentazione giusta per ogni incontro. È veloce e funziona con gli strumenti che già usi, anche per questo non serve altro.", "italian"},
 		{"portuguese", "A nossa plataforma ajuda a equipa de vendas a encontrar a apresentação certa para cada reunião. É rápida e funciona com as ferramentas que já usa no dia a dia, e não custa mais.", "portuguese"},

@@ -39,8 +39,8 @@ var ligatures = [...]string{"ff", "fi", "fl", "ffi", "ffl", "st", "st"}
 // that is mostly whitespace must still end.
 const rawFactor = 8
 
-func newTextBuf(max int) *textBuf {
-	return &textBuf{max: max, rawMax: int64(max)*rawFactor + 1<<20, lineStart: true}
+func newTextBuf(limit int) *textBuf {
+	return &textBuf{max: limit, rawMax: int64(limit)*rawFactor + 1<<20, lineStart: true}
 }
 
 // Full reports whether the buffer accepts no more text; extractors stop
@@ -48,14 +48,11 @@ func newTextBuf(max int) *textBuf {
 func (t *textBuf) Full() bool { return t.full }
 
 // Write adds bytes that may end in the middle of a rune, as read from a
-// subprocess. It never fails: callers check Full.
-func (t *textBuf) Write(p []byte) (int, error) {
-	n := len(p)
-	if t.full {
-		return n, nil
-	}
-	if !t.countRaw(n) {
-		return n, nil
+// subprocess. Like WriteString it cannot fail, so it returns nothing (and
+// is no io.Writer): callers check Full.
+func (t *textBuf) Write(p []byte) {
+	if t.full || !t.countRaw(len(p)) {
+		return
 	}
 	if len(t.carry) > 0 {
 		// Finish the rune begun by the previous call; copying is cheap,
@@ -77,7 +74,6 @@ func (t *textBuf) Write(p []byte) (int, error) {
 		t.writeRune(r)
 		p = p[size:]
 	}
-	return n, nil
 }
 
 // WriteString adds text; invalid UTF-8 in s becomes U+FFFD.

@@ -54,13 +54,13 @@ func TestTextBufSplitRunes(t *testing.T) {
 }
 
 func TestTextBufLimit(t *testing.T) {
-	for max := 0; max < 12; max++ {
-		tb := newTextBuf(max)
+	for limit := range 12 {
+		tb := newTextBuf(limit)
 		tb.WriteString("añb東c")
 		tb.WriteString(strings.Repeat("x", 10))
 		got := tb.String()
-		if len(got) > max || !utf8.ValidString(got) || !tb.truncated || !tb.Full() {
-			t.Errorf("max %d: %q (truncated %v)", max, got, tb.truncated)
+		if len(got) > limit || !utf8.ValidString(got) || !tb.truncated || !tb.Full() {
+			t.Errorf("limit %d: %q (truncated %v)", limit, got, tb.truncated)
 		}
 	}
 	tb := newTextBuf(100)
@@ -95,18 +95,18 @@ func TestCleanTitle(t *testing.T) {
 func FuzzTextBuf(f *testing.F) {
 	f.Add("a  b\r\n\n\n\fc\x00\xff", 7)
 	f.Add("é東\U0001F600 \t\t x", 5)
-	f.Fuzz(func(t *testing.T, in string, max int) {
-		max = max%64 + 64
-		whole := newTextBuf(max)
+	f.Fuzz(func(t *testing.T, in string, limit int) {
+		limit = limit%64 + 64
+		whole := newTextBuf(limit)
 		whole.WriteString(in)
-		pieces := newTextBuf(max)
+		pieces := newTextBuf(limit)
 		for i := 0; i < len(in); i += 3 {
 			pieces.Write([]byte(in[i:min(i+3, len(in))]))
 		}
 		got := whole.String()
 		checkText(t, got)
-		if len(got) > max {
-			t.Fatalf("%d bytes kept, max %d", len(got), max)
+		if len(got) > limit {
+			t.Fatalf("%d bytes kept, limit %d", len(got), limit)
 		}
 		if p := pieces.String(); p != got {
 			t.Fatalf("pieces %q != whole %q", p, got)

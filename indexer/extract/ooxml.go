@@ -50,13 +50,13 @@ type pkg struct {
 // openPackage opens the OOXML file at path after checking that it is
 // neither an encrypted document nor a zip bomb.
 func openPackage(ctx context.Context, l Limits, path, noun string) (*pkg, error) {
-	f, err := os.Open(path)
+	f, err := os.Open(path) //nolint:gosec // G304: opening the caller's file is what an extractor does
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", noun, err)
 	}
 	head := make([]byte, len(oleMagic))
 	n, _ := io.ReadFull(f, head)
-	f.Close()
+	_ = f.Close() // read-only: nothing to lose
 	if bytes.Equal(head[:n], oleMagic) {
 		return nil, newError(KindEncrypted, nil, fmt.Sprintf(
 			"The %s is password-protected; its text cannot be read.", noun))
@@ -64,14 +64,14 @@ func openPackage(ctx context.Context, l Limits, path, noun string) (*pkg, error)
 	zr, err := zip.OpenReader(path)
 	// ErrInsecurePath comes with a usable reader; names are only looked
 	// up here, never used as file paths.
-	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
+	if err != nil && (!errors.Is(err, zip.ErrInsecurePath) || zr == nil) {
 		return nil, newError(KindBroken, err, fmt.Sprintf(
 			"The %s is damaged or not a valid Office file; its text could not be read.", noun))
 	}
 	p := &pkg{ctx: ctx, zr: zr, parts: make(map[string]*zip.File, len(zr.File)),
 		left: l.MaxDecompressed, limit: l.MaxDecompressed, noun: noun}
 	if err := p.check(); err != nil {
-		zr.Close()
+		p.close()
 		return nil, err
 	}
 	for _, f := range zr.File {
@@ -88,8 +88,10 @@ func openPackage(ctx context.Context, l Limits, path, noun string) (*pkg, error)
 // so a deck with a large (or very compressible) video or bitmap is fine.
 // Headers can lie, so reads are limited as well (see budgetReader).
 func (p *pkg) check() error {
-	var total uint64
-	limit := uint64(p.limit)
+	var total, limit uint64
+	if p.limit > 0 { // always, after withDefaults
+		limit = uint64(p.limit)
+	}
 	for _, f := range p.zr.File {
 		if !isXMLPart(f.Name) {
 			continue
@@ -114,7 +116,8 @@ func isXMLPart(name string) bool {
 	return strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels")
 }
 
-func (p *pkg) close() { p.zr.Close() }
+// close closes the archive, a file opened read-only: no error to report.
+func (p *pkg) close() { _ = p.zr.Close() }
 
 // has reports whether the package contains part name.
 func (p *pkg) has(name string) bool { return p.parts[strings.ToLower(name)] != nil }
@@ -189,7 +192,10 @@ func (s *xmlStream) next() (xml.Token, error) {
 	return s.d.Token()
 }
 
-func (s *xmlStream) Close() error { return s.rc.Close() }
+// close releases the part. A zip member's reader reports corruption (a bad
+// checksum, a truncated stream) from Read, which next passes on; Close
+// has nothing left to say, so it returns no error.
+func (s *xmlStream) close() { _ = s.rc.Close() }
 
 // rel is one relationship of a part, with its target resolved to a part
 // name.
@@ -208,11 +214,11 @@ func (p *pkg) rels(part string) ([]rel, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	defer s.Close()
+	defer s.close()
 	var out []rel
 	for {
 		tok, err := s.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		} else if err != nil {
 			return out, err
@@ -256,7 +262,7 @@ func (p *pkg) title() (string, error) {
 	if err != nil {
 		return "", optional(err)
 	}
-	defer s.Close()
+	defer s.close()
 	var b strings.Builder
 	in := false
 	for b.Len() < 4*maxTitle {
@@ -318,7 +324,7 @@ func writeMarkup(s *xmlStream, tb *textBuf) error {
 	cells := 0 // depth of table cells: paragraphs in a cell end with a space
 	for !tb.Full() {
 		tok, err := s.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		} else if err != nil {
 			return err

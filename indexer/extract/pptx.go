@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"regexp"
 	"slices"
@@ -88,11 +89,11 @@ func slideList(p *pkg) ([]string, error) {
 		}
 		return numberedSlides(p), nil
 	}
-	defer s.Close()
+	defer s.close()
 	var slides []string
 	for {
 		tok, err := s.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return slides, nil
 		} else if err != nil {
 			if err := optional(err); err != nil {
@@ -152,7 +153,7 @@ func writeSlide(p *pkg, slide string, tb *textBuf) error {
 		return err
 	}
 	err = writeMarkup(s, tb)
-	s.Close()
+	s.close()
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func writePart(p *pkg, name string, tb *textBuf) error {
 	if err != nil {
 		return optional(err)
 	}
-	defer s.Close()
+	defer s.close()
 	tb.WriteString("\n\n")
 	return optional(writeMarkup(s, tb))
 }

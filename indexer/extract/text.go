@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -16,11 +17,11 @@ import (
 // decoded; otherwise the bytes are taken as UTF-8, invalid sequences
 // becoming U+FFFD.
 func extractText(ctx context.Context, path, contentType string, tb *textBuf) (*Result, error) {
-	f, err := os.Open(path)
+	f, err := os.Open(path) //nolint:gosec // G304: opening the caller's file is what an extractor does
 	if err != nil {
 		return nil, fmt.Errorf("open text: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	var r io.Reader = f
 	if _, params, err := mime.ParseMediaType(contentType); err == nil {
 		if cs := params["charset"]; !isUTF8Label(cs) {
@@ -36,7 +37,7 @@ func extractText(ctx context.Context, path, contentType string, tb *textBuf) (*R
 		}
 		n, err := r.Read(buf)
 		tb.Write(buf[:n])
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
 			return nil, newError(KindBroken, err, "The text file could not be read.")

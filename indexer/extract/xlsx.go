@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -78,11 +79,11 @@ func sheetList(p *pkg, book string) ([]sheet, []rel, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	defer s.Close()
+	defer s.close()
 	var sheets []sheet
 	for {
 		tok, err := s.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return sheets, rs, nil
 		} else if err != nil {
 			return nil, nil, err
@@ -98,10 +99,10 @@ func sheetList(p *pkg, book string) ([]sheet, []rel, error) {
 }
 
 // sharedStrings reads the shared string table. It keeps strings until
-// they would take more than max bytes of memory (counting a slice header
+// they would take more than limit bytes of memory (counting a slice header
 // per string, since a bomb would be millions of empty ones); later strings
 // read as "" and full is set.
-func sharedStrings(p *pkg, rels []rel, max int64) (strs []string, full bool, err error) {
+func sharedStrings(p *pkg, rels []rel, limit int64) (strs []string, full bool, err error) {
 	name := "xl/sharedStrings.xml"
 	for _, r := range rels {
 		if strings.HasSuffix(r.typ, "/sharedStrings") {
@@ -112,7 +113,7 @@ func sharedStrings(p *pkg, rels []rel, max int64) (strs []string, full bool, err
 	if err != nil {
 		return nil, false, optional(err)
 	}
-	defer s.Close()
+	defer s.close()
 	var (
 		b        strings.Builder
 		inText   bool
@@ -121,7 +122,7 @@ func sharedStrings(p *pkg, rels []rel, max int64) (strs []string, full bool, err
 	)
 	for {
 		tok, err := s.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return strs, full, nil
 		} else if err != nil {
 			return nil, false, err
@@ -141,7 +142,7 @@ func sharedStrings(p *pkg, rels []rel, max int64) (strs []string, full bool, err
 			case "si":
 				str := b.String()
 				used += int64(len(str)) + 16
-				if used > max {
+				if used > limit {
 					str, full = "", true
 				}
 				strs = append(strs, str)
@@ -164,7 +165,7 @@ func writeSheet(p *pkg, part string, strs []string, tb *textBuf) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer s.close()
 	var (
 		value  strings.Builder
 		typ    string
@@ -173,7 +174,7 @@ func writeSheet(p *pkg, part string, strs []string, tb *textBuf) error {
 	)
 	for !tb.Full() {
 		tok, err := s.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		} else if err != nil {
 			return err

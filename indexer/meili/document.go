@@ -94,12 +94,15 @@ func validDocumentID(id string) bool {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if !isDocumentIDByte(id[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func isDocumentIDByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 }
 
 // Index adds or replaces docs, in batches, and waits until Meilisearch has

@@ -574,7 +574,11 @@ func TestBuildPlan(t *testing.T) {
 			if !reflect.DeepEqual(r.Facets, []string{attr}) || *r.HitsPerPage != 0 {
 				t.Errorf("request %d: facets %q, hitsPerPage %d; want [%s], 0", i+1, r.Facets, *r.HitsPerPage, attr)
 			}
-			if f := r.Filter.(string); strings.Contains(f, "("+attr+" = ") {
+			f, ok := r.Filter.(string)
+			if !ok {
+				t.Fatalf("request %d: filter %T, want a string", i+1, r.Filter)
+			}
+			if strings.Contains(f, "("+attr+" = ") {
 				t.Errorf("request %d filter keeps its own facet: %s", i+1, f)
 			}
 		}
@@ -681,7 +685,7 @@ func (f *fakeMeili) requests(method, path string) []fakeRequest {
 func reply(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
+	_, _ = io.WriteString(w, body) //nolint:gosec // G705: a fake Meilisearch answering with the test's own JSON
 }
 
 func answer(status int, body string) http.HandlerFunc {
@@ -813,7 +817,7 @@ func TestNewUnreachable(t *testing.T) {
 }
 
 func TestUnavailable(t *testing.T) {
-	slow := func(w http.ResponseWriter, r *http.Request) {
+	slow := func(_ http.ResponseWriter, r *http.Request) {
 		// Reading the body lets the server notice the client hanging up.
 		_, _ = io.Copy(io.Discard, r.Body)
 		select {

@@ -216,7 +216,7 @@ func testTitleFirst(t *testing.T, f *fixture) {
 func testTypos(t *testing.T, f *fixture) {
 	tests := []struct{ query, want string }{
 		{"encyption", "whitepaper"},  // a deleted letter
-		{"penetraton", "whitepaper"}, // a deleted letter
+		{"penetraton", "whitepaper"}, //nolint:misspell // a deleted letter
 		{"discoumts", "pricing"},     // a substituted letter
 		{"northwimd", "casestudy"},   // a substituted letter
 		{"forecastt", "discovery"},   // an extra letter

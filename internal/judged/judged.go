@@ -82,10 +82,10 @@ var Queries = []Query{
 	// Typos: one edit in a word of five letters or more.
 	{Text: "encryted", Want: []string{"security"}},
 	{Text: "pricng", Want: []string{"pricing"}},
-	{Text: "penetraton", Want: []string{"security"}},
+	{Text: "penetraton", Want: []string{"security"}}, //nolint:misspell // a typo on purpose: the query under test
 	{Text: "hospitl", Want: []string{"northwind"}},
 	{Text: "webhoks", Want: []string{"api"}},
-	{Text: "compliance reveiw", Want: []string{"contoso"}},
+	{Text: "compliance reveiw", Want: []string{"contoso"}}, //nolint:misspell // a typo on purpose: the query under test
 	// A deal's stage and personas applied as filters.
 	{Text: "case study", Stages: []string{"evaluation"}, Personas: []string{"technical_buyer"}, Want: []string{"contoso"}},
 	{Text: "forecast", Stages: []string{"discovery"}, Want: []string{"discovery"}},

@@ -39,14 +39,16 @@ func (p *Proxy) Addr() string { return p.addr }
 
 // Cut closes every open connection and stops accepting new ones, as a
 // crashed server would: clients see resets and refused connections.
+// Close errors are ignored here and below: the connections are being
+// broken on purpose, and one already broken by its peer is as good.
 func (p *Proxy) Cut() {
 	p.mu.Lock()
 	if p.ln != nil {
-		p.ln.Close()
+		_ = p.ln.Close()
 		p.ln = nil
 	}
 	for c := range p.conns {
-		c.Close()
+		_ = c.Close()
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
@@ -76,7 +78,7 @@ func (p *Proxy) serve(ln net.Listener) {
 			}
 			up, err := net.Dial("tcp", p.target)
 			if err != nil {
-				c.Close()
+				_ = c.Close() // the client sees the target's refusal as a reset
 				continue
 			}
 			if !p.track(c, up) {
@@ -94,7 +96,7 @@ func (p *Proxy) track(conns ...net.Conn) bool {
 	defer p.mu.Unlock()
 	if p.ln == nil {
 		for _, c := range conns {
-			c.Close()
+			_ = c.Close()
 		}
 		return false
 	}
@@ -108,8 +110,8 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 	defer p.wg.Done()
 	// Errors here are the resets the test means to cause.
 	_, _ = io.Copy(dst, src)
-	dst.Close()
-	src.Close()
+	_ = dst.Close()
+	_ = src.Close()
 	p.mu.Lock()
 	delete(p.conns, dst)
 	delete(p.conns, src)

@@ -33,7 +33,8 @@ type Local struct {
 
 	// Now returns the current time; tests set it to check link expiry.
 	Now func() time.Time
-	// Logger records failures of the download handler. Nil means discard.
+	// Logger records failures of the download handler and of directory
+	// syncs after a Put. Nil means discard.
 	Logger *slog.Logger
 }
 
@@ -112,8 +113,13 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	if err := json.NewEncoder(meta).Encode(localMeta{ContentType: ct}); err != nil {
 		return 0, l.putErr(key, err)
 	}
+	// Closed before the renames, so that a failed write reported only
+	// at close (on NFS, say) fails the Put instead of publishing a file.
 	for _, f := range []*os.File{data, meta} {
 		if err := f.Sync(); err != nil {
+			return 0, l.putErr(key, err)
+		}
+		if err := f.Close(); err != nil {
 			return 0, l.putErr(key, err)
 		}
 	}
@@ -129,15 +135,26 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	if err := os.Rename(data.Name(), p); err != nil {
 		return 0, l.putErr(key, err)
 	}
-	data.Close()
-	meta.Close()
 	// Sync the directory so the renames survive a crash; the object is
-	// already visible, so a failure here is not reported as a failed Put.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+	// already visible, so a failure here is logged, not reported as a
+	// failed Put.
+	if err := syncDir(dir); err != nil {
+		l.logger().Warn("blob directory sync failed", slog.String("key", key), slog.Any("error", err))
 	}
 	return n, nil
+}
+
+// syncDir flushes a directory's entries (creations, renames) to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir) //nolint:gosec // G304: dir is the parent of a validated key's file under l.dir
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // copyBody copies r to w, stopping when ctx is done, and checks that
@@ -234,14 +251,14 @@ func (l *Local) open(ctx context.Context, key string) (*os.File, stagecraft.Blob
 	if err := validateKey(key); err != nil {
 		return nil, stagecraft.BlobInfo{}, err
 	}
-	p := l.path(key)
-	f, err := os.Open(p)
+	// validateKey refuses dot segments, so the path stays under l.dir.
+	f, err := os.Open(l.path(key))
 	if err != nil {
 		return nil, stagecraft.BlobInfo{}, l.statErr(key, err)
 	}
 	info, err := l.info(key, f)
 	if err != nil {
-		f.Close()
+		_ = f.Close() // read-only: nothing to lose
 		return nil, stagecraft.BlobInfo{}, err
 	}
 	return f, info, nil
@@ -253,7 +270,7 @@ func (l *Local) Stat(ctx context.Context, key string) (stagecraft.BlobInfo, erro
 	if err != nil {
 		return stagecraft.BlobInfo{}, err
 	}
-	f.Close()
+	_ = f.Close() // read-only and unread: nothing to lose
 	return info, nil
 }
 
@@ -288,8 +305,14 @@ func (l *Local) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	p := l.path(key)
-	if fi, err := os.Lstat(p); err != nil || fi.IsDir() {
-		return nil // missing, or only a prefix of other keys
+	fi, err := os.Lstat(p)
+	switch {
+	case isNotExist(err):
+		return nil // missing: deleting is idempotent
+	case err != nil:
+		return fmt.Errorf("delete %s: %w", key, err)
+	case fi.IsDir():
+		return nil // only a prefix of other keys
 	}
 	// The data goes first so that the object disappears at once.
 	for _, name := range []string{p, metaPath(p)} {
@@ -301,7 +324,7 @@ func (l *Local) Delete(ctx context.Context, key string) error {
 }
 
 // Ping checks that the directory is still there.
-func (l *Local) Ping(ctx context.Context) error {
+func (l *Local) Ping(context.Context) error {
 	fi, err := os.Stat(l.dir)
 	if err != nil {
 		return fmt.Errorf("ping blob directory: %w", err)
@@ -355,8 +378,10 @@ func notFound(key string, err error) error {
 	return &stagecraft.Error{Code: stagecraft.ENOTFOUND, Message: "File not found.", Err: err}
 }
 
-// removeTemp closes and deletes a temporary file that was not renamed.
+// removeTemp closes and deletes a temporary file that was not renamed,
+// after a failure that is already being reported: its own errors (the
+// file may be closed already, or gone) would add nothing to that one.
 func removeTemp(f *os.File) {
-	f.Close()
-	os.Remove(f.Name())
+	_ = f.Close()
+	_ = os.Remove(f.Name())
 }

@@ -90,12 +90,15 @@ func TestLocalFailedPutLeavesNoFiles(t *testing.T) {
 			t.Errorf("%s: Put succeeded", name)
 		}
 	}
-	filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			t.Errorf("left behind: %s", p)
 		}
 		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestLocalKeyClash(t *testing.T) {

@@ -186,7 +186,7 @@ func (s *S3) Open(ctx context.Context, key string) (io.ReadCloser, stagecraft.Bl
 	}
 	oi, err := obj.Stat()
 	if err != nil {
-		obj.Close()
+		_ = obj.Close() // unread: only frees the request, the Stat error is the one to report
 		return nil, stagecraft.BlobInfo{}, mapErr(ctx, "open", key, err)
 	}
 	return obj, blobInfo(oi), nil

@@ -50,7 +50,9 @@ func (s *S3) retryFailedCleanups(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	s.AbortFailedUploads(ctx) // what fails stays remembered
+	// What fails stays remembered for the next try, and Put has already
+	// succeeded: its caller has no use for this error.
+	_ = s.AbortFailedUploads(ctx)
 }
 
 // AbortFailedUploads aborts the incomplete multipart uploads left by Puts

@@ -117,7 +117,9 @@ func TestS3Unavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := S3Config{Endpoint: l.Addr().String(), AccessKey: "user", SecretKey: "password", Bucket: "dead"}
-	l.Close()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
 	s, err := newS3(cfg)
 	if err != nil {
 		t.Fatal(err)

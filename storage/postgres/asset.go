@@ -376,6 +376,7 @@ type prefixScanner struct {
 	n   *int
 }
 
+// Scan implements pgx.Row: the leading column into p.n, the rest into dest.
 func (p prefixScanner) Scan(dest ...any) error {
 	return p.row.Scan(append([]any{p.n}, dest...)...)
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func TestCreateAndFindAsset(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Title != "Deck" || got.CurrentVersion.Number != 1 || got.IndexStatus != stagecraft.IndexPending ||
-		!equal(got.Stages, []string{"evaluation"}) || got.OwnerID != f.marketer.ID {
+		!slices.Equal(got.Stages, []string{"evaluation"}) || got.OwnerID != f.marketer.ID {
 		t.Errorf("asset = %+v, version %+v", got, got.CurrentVersion)
 	}
 	// The intent is cleared with the commit: the sweeper must not touch it.
@@ -104,7 +105,7 @@ func TestFindAssetsFilters(t *testing.T) {
 			for _, a := range got {
 				ids = append(ids, a.ID)
 			}
-			if !equal(ids, tt.want) {
+			if !slices.Equal(ids, tt.want) {
 				t.Errorf("ids = %v, want %v", ids, tt.want)
 			}
 			if tt.filter.Limit == 0 && total != len(tt.want) {

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func TestUpsertDealCreatesUpdatesAndKeepsHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Name != "Acme renewal" || *got.Amount != 1200.5 || got.Stage != "prospecting" || got.OwnerID != f.rep.ID ||
-		got.OwnerEmail != f.rep.Email || !equal(got.Personas, []string{"champion"}) || !got.CreatedAt.Equal(clock) {
+		got.OwnerEmail != f.rep.Email || !slices.Equal(got.Personas, []string{"champion"}) || !got.CreatedAt.Equal(clock) {
 		t.Errorf("stored deal = %+v", got)
 	}
 
@@ -72,7 +73,7 @@ func TestUpsertDealCreatesUpdatesAndKeepsHistory(t *testing.T) {
 	if _, _, err := upsertDeal(t, f, f.marketer, "OPP-1", stagecraft.DealUpsert{Status: ptr("won")}); err != nil {
 		t.Fatal(err)
 	}
-	if h := stageHistory(t, f, f.org.ID, d.ID); !equal(h, []string{"prospecting/open", "proposal/open"}) {
+	if h := stageHistory(t, f, f.org.ID, d.ID); !slices.Equal(h, []string{"prospecting/open", "proposal/open"}) {
 		t.Errorf("history = %v", h)
 	}
 	hist, _ := f.db.FindDealStageHistory(ctx, f.org.ID, d.ID)
@@ -121,10 +122,10 @@ func TestUpsertDealsBatch(t *testing.T) {
 	if a.ID != res[0].Deal.ID || a.Stage != "proposal" {
 		t.Errorf("A = %+v", a)
 	}
-	if h := stageHistory(t, f, f.org.ID, a.ID); !equal(h, []string{"discovery/open", "proposal/open"}) {
+	if h := stageHistory(t, f, f.org.ID, a.ID); !slices.Equal(h, []string{"discovery/open", "proposal/open"}) {
 		t.Errorf("A's history = %v", h)
 	}
-	if h := stageHistory(t, f, f.org.ID, res[1].Deal.ID); !equal(h, []string{"discovery/open", "evaluation/open"}) {
+	if h := stageHistory(t, f, f.org.ID, res[1].Deal.ID); !slices.Equal(h, []string{"discovery/open", "evaluation/open"}) {
 		t.Errorf("B's history = %v", h)
 	}
 }

@@ -218,7 +218,10 @@ func (db *DB) listen(ctx context.Context, ch chan<- struct{}) error {
 	// The connection is left in LISTEN state, so it must not go back to
 	// the pool: hijack it and close it when done.
 	pc := conn.Hijack()
-	defer pc.Close(context.WithoutCancel(ctx))
+	// Closing ends the LISTEN; the error that ended the loop is the one
+	// to report, and a failed close leaves nothing behind but a socket
+	// the server drops.
+	defer func() { _ = pc.Close(context.WithoutCancel(ctx)) }()
 	if _, err := pc.Exec(ctx, "LISTEN "+indexChannel); err != nil {
 		return err
 	}

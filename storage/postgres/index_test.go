@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func TestIndexQueueSharedByWorkers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				job, err := f.db.ClaimIndexJob(ctx, "worker-"+string(rune('a'+w)), time.Minute)
+				job, err := f.db.ClaimIndexJob(ctx, "worker-"+strconv.Itoa(w), time.Minute)
 				if err != nil {
 					t.Error(err)
 					return

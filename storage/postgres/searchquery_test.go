@@ -94,7 +94,7 @@ func TestWithinOneEdit(t *testing.T) {
 		{"pricing", "priccing", true}, // insertion
 		{"pricing", "prizing", true},  // substitution
 		{"pricing", "rpicing", true},  // swap at the start
-		{"review", "reveiw", true},    // swap inside
+		{"review", "reveiw", true},    //nolint:misspell // swap inside, the typo is the test
 		{"pricing", "pricign", true},  // swap at the end
 		{"pricing", "pircign", false},
 		{"pricing", "prcng", false},

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stagecraft/stagecraft"
@@ -20,7 +21,7 @@ func TestReplaceTaxonomy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if keys := got.Keys(stagecraft.FacetProducts); !equal(keys, []string{"widget"}) {
+	if keys := got.Keys(stagecraft.FacetProducts); !slices.Equal(keys, []string{"widget"}) {
 		t.Errorf("products = %v", keys)
 	}
 	if got.StageOrder("closing") != 6 || got.StageOrder("prospecting") != 1 {
@@ -55,7 +56,7 @@ func TestReplaceTaxonomyRefusesToDropKeysInUse(t *testing.T) {
 	mustCode(t, err, stagecraft.ECONFLICT)
 	e, _ := stagecraft.AsError(err)
 	inUse, _ := e.Details["in_use"].(map[string][]string)
-	if !equal(inUse["stages"], []string{"discovery"}) {
+	if !slices.Equal(inUse["stages"], []string{"discovery"}) {
 		t.Errorf("in_use = %v, want only discovery (negotiation is unused)", e.Details)
 	}
 	// Nothing changed.

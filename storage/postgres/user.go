@@ -413,6 +413,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, u *stagecraft.User, name, pref
 	return &t, nil
 }
 
+//nolint:gosec // G101: column names, not a credential
 const apiTokenColumns = `t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, u.email`
 
 func scanAPIToken(r pgx.CollectableRow) (*stagecraft.APIToken, error) {

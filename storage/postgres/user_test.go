@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,10 +24,10 @@ func TestCreateOrganisationMakesAdminAndDefaultTaxonomy(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := stagecraft.DefaultTaxonomy()
-	if got := tax.Keys(stagecraft.FacetStages); !equal(got, want.Keys(stagecraft.FacetStages)) {
+	if got := tax.Keys(stagecraft.FacetStages); !slices.Equal(got, want.Keys(stagecraft.FacetStages)) {
 		t.Errorf("stages = %v", got)
 	}
-	if got := tax.Keys(stagecraft.FacetPersonas); !equal(got, want.Keys(stagecraft.FacetPersonas)) {
+	if got := tax.Keys(stagecraft.FacetPersonas); !slices.Equal(got, want.Keys(stagecraft.FacetPersonas)) {
 		t.Errorf("personas = %v", got)
 	}
 	if n, err := f.db.CountOrganisations(ctx); err != nil || n != 1 {
@@ -242,16 +243,4 @@ func TestAPITokenLifecycle(t *testing.T) {
 	mustCode(t, f.db.RevokeAPIToken(ctx, f.rep.ID, tok.ID), stagecraft.ENOTFOUND)
 	_, err = f.db.FindUserByID(ctx, uuid.NewString())
 	mustCode(t, err, stagecraft.ENOTFOUND)
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

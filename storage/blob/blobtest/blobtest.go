@@ -83,7 +83,7 @@ func testRoundTrip(t *testing.T, s stagecraft.BlobStore) {
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
-			defer rc.Close()
+			defer mustClose(t, tc.key, rc)
 			checkInfo(t, "Open", info, tc.key, int64(len(tc.data)), wantCT)
 			if got, err := io.ReadAll(rc); err != nil {
 				t.Fatalf("read: %v", err)
@@ -117,7 +117,7 @@ func testStreaming(t *testing.T, s stagecraft.BlobStore) {
 		if _, err := io.Copy(got, rc); err != nil {
 			t.Fatalf("read: %v", err)
 		}
-		rc.Close()
+		mustClose(t, key, rc)
 		if !bytes.Equal(got.Sum(nil), h.Sum(nil)) {
 			t.Fatalf("size %d: stored bytes differ from the source", declared)
 		}
@@ -248,7 +248,7 @@ func testCancelledContext(t *testing.T, s stagecraft.BlobStore) {
 			const key = "orgs/o1/assets/cancelled"
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			var r io.Reader = RandomReader(2, tc.total)
+			r := RandomReader(2, tc.total)
 			if tc.cancelAfter == 0 {
 				cancel()
 			} else {

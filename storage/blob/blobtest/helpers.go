@@ -32,12 +32,21 @@ func mustRead(t *testing.T, s stagecraft.BlobStore, key string) []byte {
 	if err != nil {
 		t.Fatalf("Open(%q): %v", key, err)
 	}
-	defer rc.Close()
+	defer mustClose(t, key, rc)
 	b, err := io.ReadAll(rc)
 	if err != nil {
 		t.Fatalf("read %q: %v", key, err)
 	}
 	return b
+}
+
+// mustClose closes what a store or server returned: closing a reader is
+// part of the contract, and must not fail.
+func mustClose(t *testing.T, what string, c io.Closer) {
+	t.Helper()
+	if err := c.Close(); err != nil {
+		t.Errorf("close %s: %v", what, err)
+	}
 }
 
 // wantNotFound checks that Stat and Open both report ENOTFOUND for key.
@@ -52,7 +61,7 @@ func wantNotFound(t *testing.T, s stagecraft.BlobStore, key string) {
 		t.Errorf("Open(%q) = %v, want %s", key, err, stagecraft.ENOTFOUND)
 	}
 	if rc != nil {
-		rc.Close()
+		mustClose(t, key, rc)
 	}
 }
 
@@ -82,7 +91,7 @@ func get(t *testing.T, u string, h http.Header) response {
 	if err != nil {
 		t.Fatalf("GET %s: %v", u, err)
 	}
-	defer resp.Body.Close()
+	defer mustClose(t, "GET "+u+" body", resp.Body)
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("GET %s: read body: %v", u, err)
