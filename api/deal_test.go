@@ -14,16 +14,8 @@ import (
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
+	"github.com/stagecraft/stagecraft/crm"
 )
-
-type importResult struct {
-	Created int `json:"created"`
-	Updated int `json:"updated"`
-	Errors  []struct {
-		Line    int    `json:"line"`
-		Message string `json:"message"`
-	} `json:"errors"`
-}
 
 // putDeal upserts a deal and checks the status.
 func (e *env) putDeal(token, externalID string, body any, status int) api.DealDetailResponse {
@@ -305,7 +297,7 @@ func TestDealImport(t *testing.T) {
 		Role: stagecraft.RoleRep}, hash)
 	must(t, err)
 
-	crm := "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n" +
+	csvText := "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n" +
 		"1C1I7A6R,Moses Frase,GTX Plus Basic,Cancity,Won,10/20/2016,3/1/2017,1054\n" + // line 2
 		"KWVA7VR1,Gladys Colclough,GTXPro,Genco,Lost,11/4/2016,3/18/2017,0\n" + // 3
 		"6CWZFOHJ,Anna Snelling,GTX Basic,Green-Plus,Prospecting,,,\n" + // 4
@@ -316,8 +308,8 @@ func TestDealImport(t *testing.T) {
 		"BAD00003,Moses Frase,GTX Basic,Cancity,Won,10/20/2016,3/1/2017,ten\n" + // 9: bad number
 		"\"MULTI\nLINE\",Moses Frase,GTX Basic,Cancity,Engaging,10/20/2016,,\n" + // 10-11: a quoted newline in the id
 		"AFTER001,Moses Frase,GTX Basic,Cancity,Engaging,10/20/2016,,\n" // 12: still the right line after it
-	var res importResult
-	e.json(e.importCSV(e.marketerTok, strings.NewReader(crm)), http.StatusOK, &res)
+	var res crm.Result
+	e.json(e.importCSV(e.marketerTok, strings.NewReader(csvText)), http.StatusOK, &res)
 	wantErrors := map[int]string{6: "opportunity_id", 7: "deal_stage", 8: "engage_date", 9: "close_value", 10: "external_id"}
 	if res.Created != 5 || res.Updated != 0 || len(res.Errors) != len(wantErrors) {
 		t.Fatalf("result = %+v", res)
@@ -358,7 +350,7 @@ func TestDealImport(t *testing.T) {
 
 	// Re-importing is idempotent: nothing created, no new history.
 	history := e.countRows(`SELECT count(*) FROM deal_stage_history`)
-	e.json(e.importCSV(e.adminTok, strings.NewReader(crm)), http.StatusOK, &res)
+	e.json(e.importCSV(e.adminTok, strings.NewReader(csvText)), http.StatusOK, &res)
 	if res.Created != 0 || res.Updated != 5 || len(res.Errors) != 5 {
 		t.Errorf("re-import = %+v", res)
 	}
@@ -459,7 +451,7 @@ func TestDealImportRealFile(t *testing.T) {
 	must(t, err)
 
 	start := time.Now()
-	var res importResult
+	var res crm.Result
 	e.json(e.importCSV(e.adminTok, strings.NewReader(string(data))), http.StatusOK, &res)
 	took := time.Since(start)
 	t.Logf("imported %d rows in %v: %d created, %d updated, %d errors", rows, took, res.Created, res.Updated, len(res.Errors))
