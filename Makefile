@@ -10,13 +10,14 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build web extension deps run test test-web screenshots vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
+.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
 
 all: build
 
 help:
 	@echo "make run    build, prepare PostgreSQL, migrate, create the demo org, serve on :8080"
-	@echo "make test   prepare PostgreSQL and MinIO, then go vet and go test -race ./..."
+	@echo "make test   lint, prepare PostgreSQL and MinIO, then go vet and go test -race ./..."
+	@echo "make lint   golangci-lint over the Go code (.golangci.yml) and the web app's linter"
 	@echo "make build  build $(BIN) with the web app embedded"
 	@echo "make extension  build the browser extension's store zips"
 	@echo "make screenshots  refresh docs/screenshots from the demo organisation"
@@ -48,14 +49,26 @@ run: build deps
 	echo; echo "Serving on $${PUBLIC_URL:-http://localhost:8080} (Ctrl-C to stop)"; \
 	exec $(BIN) serve
 
+# lint runs golangci-lint with .golangci.yml over all Go packages, then
+# the web app's linter. scripts/golangci.sh builds the pinned golangci-lint
+# into the per-user cache on first use (a few minutes, like MinIO), so
+# every machine runs the same version; later runs use its analysis cache.
+lint:
+	@scripts/golangci.sh run ./...
+	@scripts/web.sh lint
+
+# vet stays beside lint: it is the Go toolchain's own, needs nothing
+# installed and follows a Go upgrade at once, while golangci-lint's govet
+# is only as new as its pinned release.
 vet:
 	$(GO) vet ./...
 
-# test starts what the integration tests need (PostgreSQL database
+# test lints first (a finding fails fast, before servers start), then
+# starts what the integration tests need (PostgreSQL database
 # "stagecraft_test", a private MinIO on a loopback port), runs everything —
 # go vet, the Go tests with the race detector, the web app's unit tests and
 # its browser tests in chromium against a real server — and stops MinIO.
-test: vet deps build
+test: lint vet deps build
 	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
 	mkdir -p "$(TEST_TMP)"; \
 	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \

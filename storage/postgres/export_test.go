@@ -80,6 +80,7 @@ per_asset AS (
 // ReferenceScores returns the influence numbers of every asset with at
 // least one influenced deal the filter keeps.
 func (db *DB) ReferenceScores(ctx context.Context, f stagecraft.AnalyticsFilter) (map[string]ReferenceScore, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow below checks rows.Err
 	rows, err := db.Pool.Query(ctx, referenceCTEs+`
 		SELECT asset_id, influenced, closed, won, revenue, baseline FROM per_asset`,
 		f.OrgID, f.From, f.To, f.Stage, f.Persona)
@@ -104,6 +105,7 @@ type ReferenceUsage struct {
 
 // ReferenceUsages counts every asset's usage straight from usage_events.
 func (db *DB) ReferenceUsages(ctx context.Context, orgID string) (map[string]ReferenceUsage, error) {
+	//nolint:rowserrcheck // pgx.ForEachRow below checks rows.Err
 	rows, err := db.Pool.Query(ctx, `
 		SELECT asset_id, count(*) FILTER (WHERE type <> 'link_open'), count(*) FILTER (WHERE type = 'link_open'),
 		       count(DISTINCT user_id) FILTER (WHERE type <> 'link_open'),
