@@ -34,7 +34,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (*stage
 }
 
 // Logout calls LogoutFn.
-func (a *Authenticator) Logout(ctx context.Context, bearer string) error { return a.LogoutFn(ctx, bearer) }
+func (a *Authenticator) Logout(ctx context.Context, bearer string) error {
+	return a.LogoutFn(ctx, bearer)
+}
 
 // ChangePassword calls ChangePasswordFn.
 func (a *Authenticator) ChangePassword(ctx context.Context, u *stagecraft.User, bearer, current, next string) error {
