@@ -179,7 +179,6 @@ func TestDealAuthorize(t *testing.T) {
 	}
 }
 
-
 func TestValidateExternalID(t *testing.T) {
 	for id, ok := range map[string]bool{
 		"1C1I7A6R": true, "opp/42 x": true, strings.Repeat("é", 200): true,
@@ -190,4 +189,3 @@ func TestValidateExternalID(t *testing.T) {
 		}
 	}
 }
-

@@ -38,7 +38,7 @@ var Facets = []string{FacetStages, FacetPersonas, FacetIndustries, FacetProducts
 func DefaultTaxonomy() Taxonomy {
 	terms := func(pairs ...string) []Term {
 		var ts []Term
-		for i := 0; i < len(pairs); i += 2 {
+		for i := 0; i+1 < len(pairs); i += 2 {
 			ts = append(ts, Term{Key: pairs[i], Label: pairs[i+1], Order: i/2 + 1})
 		}
 		return ts

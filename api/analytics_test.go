@@ -102,7 +102,7 @@ func TestAnalyticsScorecard(t *testing.T) {
 
 	resp := e.do("GET", "/api/v1/analytics/assets?format=csv&sort=-uses", e.marketerTok, nil)
 	rows, err := csv.NewReader(resp.Body).ReadAll()
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("csv: %d %v", resp.StatusCode, err)
 	}

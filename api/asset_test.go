@@ -57,14 +57,14 @@ func TestAssetUploadAndDownload(t *testing.T) {
 	got, err := http.Get(loc)
 	must(t, err)
 	body, _ := io.ReadAll(got.Body)
-	got.Body.Close()
+	_ = got.Body.Close()
 	if got.StatusCode != http.StatusOK || !bytes.Equal(body, pdf) || got.Header.Get("Content-Type") != "application/pdf" ||
 		!strings.Contains(got.Header.Get("Content-Disposition"), "Q3_pricing-sheet.pdf") {
 		t.Errorf("signed URL: %d %q %q (%d bytes)", got.StatusCode, got.Header.Get("Content-Type"), got.Header.Get("Content-Disposition"), len(body))
 	}
 	tampered, err := http.Get(strings.Replace(loc, "sig=", "sig=00", 1))
 	must(t, err)
-	tampered.Body.Close()
+	_ = tampered.Body.Close()
 	if tampered.StatusCode != http.StatusForbidden {
 		t.Errorf("tampered signed URL: status %d", tampered.StatusCode)
 	}
@@ -89,7 +89,7 @@ func TestAssetUploadAndDownload(t *testing.T) {
 	got, err = http.Get(dj.URL)
 	must(t, err)
 	body, _ = io.ReadAll(got.Body)
-	got.Body.Close()
+	_ = got.Body.Close()
 	if got.StatusCode != http.StatusOK || !bytes.Equal(body, pdf) || time.Until(dj.ExpiresAt) <= 0 || time.Until(dj.ExpiresAt) > time.Hour {
 		t.Errorf("json download: %d, %d bytes, expires %v", got.StatusCode, len(body), dj.ExpiresAt)
 	}
@@ -151,7 +151,7 @@ func TestUploadBadInput(t *testing.T) {
 
 func TestUploadTooLargeByContentLength(t *testing.T) {
 	e := newEnv(t, withMaxUpload(1<<20))
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/assets", io.LimitReader(zeros{}, 3<<20))
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/assets", io.LimitReader(zeros{}, 3<<20))
 	req.ContentLength = 3 << 20
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
 	req.Header.Set("Authorization", "Bearer "+e.marketerTok)
@@ -166,7 +166,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 func TestUploadNotMultipart(t *testing.T) {
 	e := newEnv(t)
 	e.fail(e.do("POST", "/api/v1/assets", e.marketerTok, map[string]string{"title": "x"}), http.StatusUnsupportedMediaType, "unsupported_media_type")
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/assets", strings.NewReader("--x\r\nbroken"))
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/assets", strings.NewReader("--x\r\nbroken"))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
 	req.Header.Set("Authorization", "Bearer "+e.marketerTok)
 	e.fail(e.send(req), http.StatusBadRequest, "invalid_input")
@@ -176,18 +176,18 @@ func TestUploadNotMultipart(t *testing.T) {
 func TestUploadClientGoesAwayMidFile(t *testing.T) {
 	e := newEnv(t)
 	pr, pw := io.Pipe()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/assets", pr)
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/assets", pr)
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
 	req.Header.Set("Authorization", "Bearer "+e.marketerTok)
 	go func() {
-		fmt.Fprint(pw, "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\n")
-		pw.Write(bytes.Repeat([]byte("x"), 256<<10))
+		_, _ = fmt.Fprint(pw, "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\n")
+		_, _ = pw.Write(bytes.Repeat([]byte("x"), 256<<10))
 		time.Sleep(50 * time.Millisecond)
 		pw.CloseWithError(io.ErrUnexpectedEOF) // the client dies mid-file
 	}()
 	resp, err := http.DefaultClient.Do(req)
 	if err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	// The server notices, discards what it stored and keeps nothing.
 	deadline := time.Now().Add(5 * time.Second)
@@ -396,7 +396,7 @@ func TestAssetPreview(t *testing.T) {
 				}
 				return
 			}
-			defer resp.Body.Close()
+			defer func() { _ = resp.Body.Close() }()
 			got, _ := io.ReadAll(resp.Body)
 			if resp.StatusCode != http.StatusOK || !bytes.Equal(got, tt.body) {
 				t.Fatalf("status %d, %d bytes; want 200 and the %d bytes uploaded", resp.StatusCode, len(got), len(tt.body))

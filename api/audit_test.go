@@ -44,7 +44,8 @@ func TestAuditLog(t *testing.T) {
 
 	var tax map[string]any
 	e.json(e.do("GET", "/api/v1/taxonomy", e.adminTok, nil), http.StatusOK, &tax)
-	tax["products"] = append(tax["products"].([]any), map[string]any{"key": "widgets", "label": "Widgets"})
+	products, _ := tax["products"].([]any)
+	tax["products"] = append(products, map[string]any{"key": "widgets", "label": "Widgets"})
 	e.json(e.do("PUT", "/api/v1/taxonomy", e.adminTok, tax), http.StatusOK, nil)
 
 	a := e.createAsset(e.marketerTok, "a.txt", []byte("deck"), field("title", "Deck"))
@@ -70,7 +71,7 @@ func TestAuditLog(t *testing.T) {
 	for range 5 {
 		req := e.request("POST", "/api/v1/auth/login", "", map[string]string{"email": e.marketer.Email, "password": "wrong password!"})
 		req.Header.Set("X-Forwarded-For", "203.0.113.9")
-		e.send(req).Body.Close()
+		_ = e.send(req).Body.Close()
 	}
 
 	want := []struct {
@@ -204,7 +205,7 @@ func TestAuditLog(t *testing.T) {
 
 	t.Run("csv", func(t *testing.T) {
 		resp := e.do("GET", "/api/v1/audit?format=csv&action=user.updated", e.adminTok, nil)
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("csv: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
@@ -220,7 +221,7 @@ func TestAuditLog(t *testing.T) {
 		}
 		// Every entry, past one page.
 		resp2 := e.do("GET", "/api/v1/audit?format=csv&limit=2", e.adminTok, nil)
-		defer resp2.Body.Close()
+		defer func() { _ = resp2.Body.Close() }()
 		b, _ := io.ReadAll(resp2.Body)
 		all2, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
 		must(t, err)

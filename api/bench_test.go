@@ -26,7 +26,7 @@ func BenchmarkUploadLocal(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		body := io.MultiReader(bytes.NewReader(head.Bytes()), bytes.NewReader(data), strings.NewReader(tail))
-		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/assets", body)
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/assets", body)
 		req.ContentLength = int64(head.Len() + len(data) + len(tail))
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		req.Header.Set("Authorization", "Bearer "+e.marketerTok)
@@ -34,7 +34,7 @@ func BenchmarkUploadLocal(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusCreated {
 			b.Fatalf("status %d", resp.StatusCode)
 		}

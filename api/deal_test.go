@@ -35,7 +35,7 @@ func (e *env) getDeal(token, id string) api.DealDetailResponse {
 // importCSV posts body to the import endpoint as text/csv.
 func (e *env) importCSV(token string, body io.Reader) *http.Response {
 	e.t.Helper()
-	req, err := http.NewRequest("POST", e.srv.URL+"/api/v1/deals/import", body)
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/deals/import", body)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -410,7 +410,7 @@ func TestDealImportRejects(t *testing.T) {
 	e.fail(e.importCSV(e.adminTok, strings.NewReader("external_id,colour\nX,red\n")), http.StatusBadRequest, "invalid_input")
 
 	// Over 50 MB, declared: refused before reading.
-	req, err := http.NewRequest("POST", e.srv.URL+"/api/v1/deals/import", io.LimitReader(csvFiller{}, 50<<20+1))
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/deals/import", io.LimitReader(csvFiller{}, 50<<20+1))
 	must(t, err)
 	req.ContentLength = 50<<20 + 1
 	req.Header.Set("Content-Type", "text/csv")

@@ -223,7 +223,7 @@ func (e *env) send(req *http.Request) *http.Response {
 // json checks the status and decodes the body into out (when not nil).
 func (e *env) json(resp *http.Response, status int, out any) {
 	e.t.Helper()
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != status {
 		e.t.Fatalf("%s %s: status %d, want %d: %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, status, b)
@@ -291,7 +291,7 @@ func (e *env) upload(path, token string, parts ...part) *http.Response {
 		}
 		pw.CloseWithError(mw.Close())
 	}()
-	req, err := http.NewRequest("POST", e.srv.URL+path, pr)
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, pr)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func decodeEvent(raw json.RawMessage, user *stagecraft.User, now time.Time) (*st
 		if err := json.Unmarshal(it.Meta, &e.Meta); err != nil {
 			return nil, stagecraft.Errorf(stagecraft.EINVALID, "meta must be a JSON object.")
 		}
-		if err := stagecraft.CheckStorableJSON("meta", map[string]any(e.Meta)); err != nil {
+		if err := stagecraft.CheckStorableJSON("meta", e.Meta); err != nil {
 			return nil, err
 		}
 	}

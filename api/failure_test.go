@@ -53,14 +53,14 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 					return
 				default:
 				}
-				req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/assets/"+a.ID, nil)
+				req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/api/v1/assets/"+a.ID, nil)
 				req.Header.Set("Authorization", "Bearer "+e.repTok)
 				resp, err := client.Do(req)
 				if err != nil {
 					other.Add(1)
 					continue
 				}
-				resp.Body.Close()
+				_ = resp.Body.Close()
 				switch {
 				case resp.StatusCode == http.StatusOK:
 					ok.Add(1)

@@ -92,7 +92,7 @@ func TestGoldenResponses(t *testing.T) {
 			resp = e.do(c.method, c.path, c.token, c.body)
 		}
 		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		must(t, err)
 		got := g.normalize([]byte(fmt.Sprintf("%s %s\n%d %s\n%s\n", c.method, c.path, resp.StatusCode,
 			resp.Header.Get("Content-Type"), b)))

@@ -62,7 +62,7 @@ func TestPoisonedEventsNeverFailOthers(t *testing.T) {
 				if resp.StatusCode != http.StatusAccepted {
 					legitFailures.Add(1)
 					firstFailure.CompareAndSwap(nil, resp.Status)
-					resp.Body.Close()
+					_ = resp.Body.Close()
 					continue
 				}
 				e.json(resp, http.StatusAccepted, &r)
@@ -242,7 +242,7 @@ func TestLongAndUnstorableInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := e.do(tt.method, tt.path, tt.token, tt.body)
-			defer resp.Body.Close()
+			defer func() { _ = resp.Body.Close() }()
 			switch {
 			case tt.status == 0 && resp.StatusCode >= 500:
 				t.Errorf("status %d, want anything but a server error", resp.StatusCode)
@@ -267,7 +267,7 @@ func TestAPIAnswersAreNotCached(t *testing.T) {
 		{"/api/v1/me", ""}, {"/api/v1/nowhere", e.repTok},
 	} {
 		resp := e.do("GET", tc.path, tc.token, nil)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
 			t.Errorf("GET %s: Cache-Control %q, want no-store", tc.path, got)
 		}

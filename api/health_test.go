@@ -42,7 +42,7 @@ func TestReadyzHidesErrors(t *testing.T) {
 				return downStore{local, tt.ping}, local.Handler()
 			}))
 			resp := e.do("GET", "/readyz", "", nil)
-			defer resp.Body.Close()
+			defer func() { _ = resp.Body.Close() }()
 			b, err := io.ReadAll(resp.Body)
 			must(t, err)
 			body := string(b)

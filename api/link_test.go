@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/stagecraft/stagecraft/internal/pdfgen"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stagecraft/stagecraft/internal/pdfgen"
 
 	"github.com/stagecraft/stagecraft/api"
 )
@@ -78,7 +79,7 @@ func (e *env) visit(method, path string, header map[string]string) *http.Respons
 // page reads a public response, checking its status.
 func (e *env) page(resp *http.Response, status int) string {
 	e.t.Helper()
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	must(e.t, err)
 	if resp.StatusCode != status {
@@ -90,7 +91,7 @@ func (e *env) page(resp *http.Response, status int) string {
 // beacon posts a viewer beacon and returns the response.
 func (e *env) beacon(token string, body any) *http.Response {
 	e.t.Helper()
-	req, err := http.NewRequest("POST", e.srv.URL+"/l/"+token+"/events", strings.NewReader(jsonText(e.t, body)))
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/l/"+token+"/events", strings.NewReader(jsonText(e.t, body)))
 	must(e.t, err)
 	req.Header.Set("User-Agent", chromeUA)
 	req.Header.Set("Content-Type", "text/plain;charset=UTF-8") // as navigator.sendBeacon sends a string
@@ -642,7 +643,7 @@ func TestLinkBeacons(t *testing.T) {
 	}
 
 	// Beacons from bots are ignored.
-	req, _ := http.NewRequest("POST", e.srv.URL+"/l/"+l.Token+"/events",
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/l/"+l.Token+"/events",
 		strings.NewReader(`{"session_id":"bot-session","page":1,"seconds":30}`))
 	req.Header.Set("User-Agent", "Mozilla/5.0 HeadlessChrome/120.0")
 	e.json(e.send(req), http.StatusNoContent, nil)
@@ -722,7 +723,7 @@ func TestLinkRateLimitPerClient(t *testing.T) {
 	proxied := e.proxiedViewer(t)
 
 	get := func(path, client string) *http.Response {
-		req, err := http.NewRequest("GET", proxied+path, nil)
+		req, err := http.NewRequest(http.MethodGet, proxied+path, nil)
 		must(t, err)
 		req.Header.Set("User-Agent", chromeUA)
 		req.Header.Set("X-Forwarded-For", client)
@@ -741,7 +742,7 @@ func TestLinkRateLimitPerClient(t *testing.T) {
 	n := 0
 	for ; n < 100; n++ {
 		resp := get("/l/"+l.Token+"/file", "198.51.100.9")
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode == http.StatusTooManyRequests {
 			break
 		}

@@ -121,7 +121,8 @@ func TestOpenAPIIsValidJSONAndVersion(t *testing.T) {
 					p, _ = resolved.(map[string]any)
 				}
 				if p["in"] == "path" {
-					declared[p["name"].(string)] = true
+					name, _ := p["name"].(string)
+					declared[name] = true
 				}
 			}
 			for _, m := range templ.FindAllStringSubmatch(path, -1) {

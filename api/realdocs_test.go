@@ -43,14 +43,14 @@ func TestUploadRealDocuments(t *testing.T) {
 				t.Errorf("type = %q (%s), want %q", a.Type, v.ContentType, want)
 			}
 			dl := e.do("GET", "/api/v1/assets/"+a.ID+"/download", e.repTok, nil)
-			dl.Body.Close()
+			_ = dl.Body.Close()
 			resp, err := http.Get(dl.Header.Get("Location"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
 			_, _ = got.ReadFrom(resp.Body)
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if !bytes.Equal(got.Bytes(), body) {
 				t.Errorf("downloaded %d bytes, differ from the %d uploaded", got.Len(), len(body))
 			}

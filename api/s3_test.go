@@ -70,14 +70,14 @@ func TestS3UploadAndDownload(t *testing.T) {
 	pdf := pdfgen.Document{Title: "Deck", Pages: [][]string{{"s3"}}}.Bytes()
 	a := e.createAsset(e.marketerTok, "deck.pdf", pdf, field("stages", "proposal"))
 	dl := e.do("GET", "/api/v1/assets/"+a.ID+"/download", e.repTok, nil)
-	dl.Body.Close()
+	_ = dl.Body.Close()
 	if dl.StatusCode != http.StatusFound || !strings.Contains(dl.Header.Get("Location"), "X-Amz-Signature") {
 		t.Fatalf("download: %d %s", dl.StatusCode, dl.Header.Get("Location"))
 	}
 	resp, err := http.Get(dl.Header.Get("Location"))
 	must(t, err)
 	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if !bytes.Equal(got, pdf) || !strings.Contains(resp.Header.Get("Content-Disposition"), "deck.pdf") {
 		t.Errorf("presigned GET: %d bytes, disposition %q", len(got), resp.Header.Get("Content-Disposition"))
 	}

@@ -53,7 +53,7 @@ func TestUploadedFilesBecomeSearchable(t *testing.T) {
 	}
 	thumb := e.do("GET", "/api/v1/assets/"+a.ID+"/thumbnail", e.repTok, nil)
 	png, _ := io.ReadAll(thumb.Body)
-	thumb.Body.Close()
+	_ = thumb.Body.Close()
 	if thumb.StatusCode != http.StatusOK || thumb.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Errorf("thumbnail: %d %s (%d bytes)", thumb.StatusCode, thumb.Header.Get("Content-Type"), len(png))
 	}

@@ -196,9 +196,8 @@ func storableBody(body []byte) error {
 		return nil
 	}
 	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil // the typed decode accepted it; nothing more to say
-	}
+	// The typed decode accepted the body, so this one does too.
+	_ = json.Unmarshal(body, &doc)
 	if m, ok := doc.(map[string]any); ok {
 		for k, v := range m {
 			if !stagecraft.StorableText(k) {

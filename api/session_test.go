@@ -25,7 +25,7 @@ func (e *env) createToken(token, name string) (id, secret string) {
 func (e *env) status(method, path, token string, body any) int {
 	e.t.Helper()
 	resp := e.do(method, path, token, body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.StatusCode
 }
 
@@ -88,11 +88,11 @@ func TestLastActiveAdmin(t *testing.T) {
 
 	// A disabled admin does not count: with the second admin disabled,
 	// the first is still the last active one.
-	second, secondTok := e.newUser(e.adminTok, stagecraft.RoleAdmin)
+	second, _ := e.newUser(e.adminTok, stagecraft.RoleAdmin)
 	e.json(e.do("PATCH", "/api/v1/users/"+second.ID, e.adminTok, map[string]any{"disabled": true}), http.StatusOK, nil)
 	e.fail(e.do("PATCH", "/api/v1/users/"+e.admin.ID, e.adminTok, map[string]any{"role": "marketer"}), http.StatusConflict, "conflict")
 	e.json(e.do("PATCH", "/api/v1/users/"+second.ID, e.adminTok, map[string]any{"disabled": false}), http.StatusOK, nil)
-	secondTok = e.login(second.Email, testPassword)
+	secondTok := e.login(second.Email, testPassword)
 
 	// Two admins disabling each other at once: exactly one succeeds.
 	var wg sync.WaitGroup
@@ -102,7 +102,7 @@ func TestLastActiveAdmin(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			resp := e.do("PATCH", "/api/v1/users/"+c.target, c.tok, map[string]any{"disabled": true})
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			codes[i] = resp.StatusCode
 		}()
 	}

@@ -179,9 +179,9 @@ type apiTokenRequest struct {
 	Name string `json:"name"`
 }
 
-// APITokenCreated is a new token with its secret, shown this once.
-type APITokenCreated struct {
-	APITokenResponse
+// TokenCreated is a new token with its secret, shown this once.
+type TokenCreated struct {
+	TokenResponse
 	Token string `json:"token"`
 }
 
@@ -199,19 +199,19 @@ func (s *Server) handleAPITokenCreate(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, APITokenCreated{APITokenResponse: *toAPITokenResponse(t), Token: secret})
+	c.JSON(http.StatusCreated, TokenCreated{TokenResponse: *toTokenResponse(t), Token: secret})
 }
 
-// APITokenOwner is the owner shown in an organisation-wide token list.
-type APITokenOwner struct {
+// TokenOwner is the owner shown in an organisation-wide token list.
+type TokenOwner struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 }
 
-// OrgAPITokenResponse is a token in GET /api-tokens?user=all.
-type OrgAPITokenResponse struct {
-	APITokenResponse
-	Owner APITokenOwner `json:"owner"`
+// OrgTokenResponse is a token in GET /api-tokens?user=all.
+type OrgTokenResponse struct {
+	TokenResponse
+	Owner TokenOwner `json:"owner"`
 }
 
 // handleAPITokenList handles GET /api/v1/api-tokens: the caller's tokens,
@@ -230,10 +230,10 @@ func (s *Server) handleAPITokenList(c *gin.Context) {
 			Error(c, err)
 			return
 		}
-		items := make([]OrgAPITokenResponse, len(tokens))
+		items := make([]OrgTokenResponse, len(tokens))
 		for i, t := range tokens {
-			items[i] = OrgAPITokenResponse{APITokenResponse: *toAPITokenResponse(t),
-				Owner: APITokenOwner{ID: t.UserID, Email: t.OwnerEmail}}
+			items[i] = OrgTokenResponse{TokenResponse: *toTokenResponse(t),
+				Owner: TokenOwner{ID: t.UserID, Email: t.OwnerEmail}}
 		}
 		page(c, items)
 		return
@@ -247,9 +247,9 @@ func (s *Server) handleAPITokenList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	out := make([]*APITokenResponse, len(tokens))
+	out := make([]*TokenResponse, len(tokens))
 	for i, t := range tokens {
-		out[i] = toAPITokenResponse(t)
+		out[i] = toTokenResponse(t)
 	}
 	page(c, out)
 }
@@ -299,8 +299,8 @@ func toUserResponse(u *stagecraft.User) *UserResponse {
 		CreatedAt: u.CreatedAt, Disabled: u.Disabled, LastSeenAt: u.LastSeenAt}
 }
 
-// APITokenResponse is a personal API token, without its secret.
-type APITokenResponse struct {
+// TokenResponse is a personal API token, without its secret.
+type TokenResponse struct {
 	ID     string `json:"id"`
 	UserID string `json:"user_id"`
 	Name   string `json:"name"`
@@ -310,7 +310,7 @@ type APITokenResponse struct {
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
 
-func toAPITokenResponse(t *stagecraft.APIToken) *APITokenResponse {
-	return &APITokenResponse{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix,
+func toTokenResponse(t *stagecraft.APIToken) *TokenResponse {
+	return &TokenResponse{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix,
 		CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
 }

@@ -88,7 +88,7 @@ func TestAuthenticationRequired(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := e.with(t)
-			req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/me", nil)
+			req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/api/v1/me", nil)
 			if tt.header != "" {
 				req.Header.Set("Authorization", tt.header)
 			}

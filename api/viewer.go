@@ -187,7 +187,7 @@ func (v *viewer) handleFile(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read-only: a close error loses nothing
 	disposition := mime.FormatMediaType("inline", map[string]string{"filename": ver.Filename})
 	if disposition == "" {
 		disposition = "inline"

@@ -286,9 +286,9 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func tooLarge(max int64) error {
-	return stagecraft.Errorf(stagecraft.ETOOLARGE, "file is larger than the %d MB limit.", max>>20).
-		WithDetails(map[string]any{"field": "file", "max_bytes": max})
+func tooLarge(limit int64) error {
+	return stagecraft.Errorf(stagecraft.ETOOLARGE, "file is larger than the %d MB limit.", limit>>20).
+		WithDetails(map[string]any{"field": "file", "max_bytes": limit})
 }
 
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }

@@ -42,7 +42,7 @@ func TestKillDuringEventLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	_ = l.Close()
 	base := "http://" + addr
 	env := append(os.Environ(), "DATABASE_URL="+dbURL, "DATA_DIR="+filepath.Join(dir, "data"), "LISTEN_ADDR="+addr,
 		"PUBLIC_URL="+base, "LOG_LEVEL=error", "STORAGE=local", "SEARCH=postgres")
@@ -66,7 +66,7 @@ func TestKillDuringEventLoad(t *testing.T) {
 		deadline := time.Now().Add(20 * time.Second)
 		for {
 			if resp, err := http.Get(base + "/healthz"); err == nil {
-				resp.Body.Close()
+				_ = resp.Body.Close()
 				return cmd
 			}
 			if time.Now().After(deadline) {
@@ -89,7 +89,7 @@ func TestKillDuringEventLoad(t *testing.T) {
 				"occurred_at": time.Now().UTC().Format(time.RFC3339)})
 		}
 		body, _ := json.Marshal(map[string]any{"events": events})
-		req, _ := http.NewRequest("POST", base+"/api/v1/events", bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/events", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token)
 		client := &http.Client{Timeout: 5 * time.Second}
@@ -97,10 +97,10 @@ func TestKillDuringEventLoad(t *testing.T) {
 		if err != nil {
 			return 0, err
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var r struct{ Accepted, Duplicates int }
 		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != http.StatusAccepted {
-			return 0, fmt.Errorf("status %d: %v", resp.StatusCode, err)
+			return 0, fmt.Errorf("status %d: %w", resp.StatusCode, err)
 		}
 		return r.Accepted + r.Duplicates, nil
 	}
@@ -159,7 +159,7 @@ func TestKillDuringEventLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(context.Background())
+	defer func() { _ = conn.Close(context.Background()) }()
 	var ackedIDs []string
 	for _, b := range acked {
 		ackedIDs = append(ackedIDs, b.ids...)
@@ -188,7 +188,7 @@ func crashLogin(t *testing.T, base string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out struct{ Token string }
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
 		t.Fatalf("login: %s %v", resp.Status, err)
@@ -203,14 +203,14 @@ func crashUpload(t *testing.T, base, token string) string {
 	w, _ := mw.CreateFormFile("file", "deck.txt")
 	_, _ = io.WriteString(w, "the deck")
 	_ = mw.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/assets", &buf)
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/assets", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var a struct{ ID string }
 	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.ID == "" {
 		t.Fatalf("upload: %s %v", resp.Status, err)

@@ -23,7 +23,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	_ = l.Close()
 	vars := map[string]string{
 		"DATABASE_URL": dbURL, "DATA_DIR": t.TempDir(), "LISTEN_ADDR": addr,
 		"PUBLIC_URL": "http://" + addr, "LOG_LEVEL": "warn",
@@ -73,8 +73,8 @@ func TestCommandsEndToEnd(t *testing.T) {
 	}
 	var login struct{ Token string }
 	_ = json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	req, _ := http.NewRequest("GET", base+"/api/v1/assets?limit=100", nil)
+	_ = resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/assets?limit=100", nil)
 	req.Header.Set("Authorization", "Bearer "+login.Token)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -82,7 +82,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 	}
 	var list struct{ Total int }
 	_ = json.NewDecoder(resp.Body).Decode(&list)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if list.Total != len(demoAssets) {
 		t.Errorf("demo rep sees %d assets, want %d", list.Total, len(demoAssets))
 	}
@@ -92,7 +92,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusServiceUnavailable) ||
 		!strings.HasPrefix(ct, "text/html") {
 		t.Errorf("GET /library: status %d, Content-Type %q; want the web app's HTML (200, or 503 when not built)", resp.StatusCode, ct)
@@ -104,8 +104,8 @@ func TestCommandsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	req, _ = http.NewRequest("GET", base+"/api/v1/analytics/assets", nil)
+	_ = resp.Body.Close()
+	req, _ = http.NewRequest(http.MethodGet, base+"/api/v1/analytics/assets", nil)
 	req.Header.Set("Authorization", "Bearer "+login.Token)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -122,7 +122,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 		}
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&sc)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	lift := map[string]float64{}
 	for _, a := range sc.Assets {
 		if a.Lift != nil {
