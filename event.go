@@ -22,27 +22,27 @@ const (
 
 // Event is one use of an asset, optionally on a deal.
 type Event struct {
-	ID         string         `json:"id"`
-	OrgID      string         `json:"-"`
-	Type       EventType      `json:"type"`
-	AssetID    string         `json:"asset_id"`
-	VersionID  string         `json:"version_id,omitempty"`
-	DealID     string         `json:"deal_id,omitempty"`
-	UserID     string         `json:"user_id,omitempty"`
-	OccurredAt time.Time      `json:"occurred_at"`
-	Meta       map[string]any `json:"meta,omitempty"`
+	ID         string
+	OrgID      string
+	Type       EventType
+	AssetID    string
+	VersionID  string
+	DealID     string
+	UserID     string
+	OccurredAt time.Time
+	Meta       map[string]any
 	// StageAtEvent is the deal's stage when the event was recorded; the
 	// store fills it in.
-	StageAtEvent string `json:"stage_at_event,omitempty"`
+	StageAtEvent string
 	// LinkID is the share link a link_open came through.
-	LinkID string `json:"-"`
+	LinkID string
 	// Bot marks events caused by link scanners and unfurlers: kept for
 	// the record, never counted.
-	Bot bool `json:"-"`
+	Bot bool
 	// RepScope, when set, is the rep recording the event: the asset must
 	// be one they may see (published, unexpired) and the deal one of
 	// theirs, else the event is refused as unknown. See ScopeTo.
-	RepScope string `json:"-"`
+	RepScope string
 }
 
 // ScopeTo limits e to what u may see: reps record events only for

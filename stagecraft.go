@@ -34,9 +34,9 @@ func (r Role) CanManageAssets() bool { return r == RoleAdmin || r == RoleMarkete
 
 // Organisation is a tenant. Every other row belongs to exactly one.
 type Organisation struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string
+	Name      string
+	CreatedAt time.Time
 }
 
 // Clock returns the current time. Services take one so tests can fix time.
