@@ -8,6 +8,7 @@
 #   scripts/web.sh install            install the web app's packages only
 #   scripts/web.sh extension          build the extension's store zips
 #   scripts/web.sh install-extension  install the extension's test packages
+#   scripts/web.sh lint               install if needed and run ESLint on both
 set -euo pipefail
 cd "$(dirname "$0")/../frontend/web"
 
@@ -48,8 +49,21 @@ install-extension)
 	cd ../extension
 	install
 	;;
+lint)
+	# Both packages are linted even when the first has problems; any
+	# problem (a warning too) fails the command.
+	status=0
+	install
+	log "linting the web app (frontend/web)…"
+	npm run --silent lint || status=1
+	cd ../extension
+	install
+	log "linting the extension (frontend/extension)…"
+	npm run --silent lint || status=1
+	exit "$status"
+	;;
 *)
-	echo "usage: scripts/web.sh build|install|extension|install-extension" >&2
+	echo "usage: scripts/web.sh build|install|extension|install-extension|lint" >&2
 	exit 2
 	;;
 esac

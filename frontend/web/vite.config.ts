@@ -14,11 +14,11 @@ export default defineConfig({
     assetsDir: 'static',
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
-      onwarn(warning, warn) {
+      onLog(level, log, handler) {
         // Libraries marked "use client" for server components; this app
         // has none, so the directive means nothing here.
-        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
-        warn(warning);
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        handler(level, log);
       },
     },
   },

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { admin, api, browserArgs, chromiumType, humanUserAgent, login, skipReason, startServer } from '../../web/e2e/harness.mjs';
 import { makePDF } from '../../web/e2e/pdf.mjs';
@@ -34,7 +35,7 @@ async function uploadAsset(server, token) {
   for (let i = 0; i < 100; i++) {
     const a = await api(server, token, 'GET', `/assets/${asset.id}`);
     if (a.index_status !== 'pending') return a;
-    await new Promise((res) => setTimeout(res, 200));
+    await sleep(200);
   }
   throw new Error('the asset was not indexed in 20 s');
 }
@@ -73,7 +74,7 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
       res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(body ? page(body) : 'not found');
     });
-    await new Promise((r) => fixtures.listen(0, '127.0.0.1', r));
+    await new Promise((r) => { fixtures.listen(0, '127.0.0.1', r); });
     fixtureURL = `http://127.0.0.1:${fixtures.address().port}`;
 
     // The store build, plus 127.0.0.1 standing in for the mail hosts. The
@@ -108,7 +109,7 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
   test('the first install opens the options', async () => {
     const deadline = Date.now() + 5000;
     while (!context.pages().some((p) => p.url().endsWith('/options.html')) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     assert.ok(context.pages().some((p) => p.url() === `chrome-extension://${extensionID}/options.html`));
   });

@@ -21,9 +21,10 @@ export function loadSession(now = Date.now()): Session | null {
   try {
     const raw = localStorage.getItem(storageKey);
     if (!raw) return null;
-    const s = JSON.parse(raw) as Session;
-    if (!s.token || !s.user || new Date(s.expires_at).getTime() <= now) return null;
-    return s;
+    // Whatever is stored may be from an older version or edited by hand.
+    const s = JSON.parse(raw) as Partial<Session> | null;
+    if (!s?.token || !s.user || !s.expires_at || new Date(s.expires_at).getTime() <= now) return null;
+    return { token: s.token, expires_at: s.expires_at, user: s.user };
   } catch {
     return null;
   }

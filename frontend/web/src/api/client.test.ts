@@ -29,15 +29,15 @@ describe('parseError', () => {
 describe('request', () => {
   it('says the server cannot be reached when fetch fails', async () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
-    await expect(request('/me')).rejects.toMatchObject({ status: 0, code: 'network', message: expect.stringMatching(/Cannot reach/) });
+    await expect(request('/me')).rejects.toMatchObject({ status: 0, code: 'network' });
+    await expect(request('/me')).rejects.toThrow(/Cannot reach/);
   });
   it('sends JSON and returns nothing for 204', async () => {
-    const f = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
+    const f = vi.fn<typeof fetch>().mockResolvedValue(new Response(null, { status: 204 }));
     vi.stubGlobal('fetch', f);
     await expect(request('/links/x', { method: 'DELETE', body: { a: 1 } })).resolves.toBeUndefined();
     expect(f.mock.calls[0][0]).toBe('/api/v1/links/x');
-    expect(f.mock.calls[0][1]).toMatchObject({ method: 'DELETE', body: '{"a":1}' });
-    expect(f.mock.calls[0][1].headers['Content-Type']).toBe('application/json');
+    expect(f.mock.calls[0][1]).toMatchObject({ method: 'DELETE', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
   });
   it('returns nothing for an accepted request without a body', async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response('', { status: 202 })));

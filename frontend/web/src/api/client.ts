@@ -46,6 +46,12 @@ export function configure(token: TokenSource, unauthorized: Unauthorized) {
 const networkError = () =>
   new ApiError(0, 'network', 'Cannot reach the Stagecraft server. Check your connection and try again.');
 
+/** ErrorBody is the shape of the server's error answers, as far as it can
+ * be trusted: a proxy in between may send anything. */
+interface ErrorBody {
+  error?: { code?: string; message?: string; details?: Record<string, unknown> };
+}
+
 /** parseError turns a non-2xx response into an ApiError. */
 export async function parseError(res: Response): Promise<ApiError> {
   const retry = Number(res.headers.get('Retry-After')) || undefined;
@@ -53,7 +59,7 @@ export async function parseError(res: Response): Promise<ApiError> {
   let message = defaultMessage(res.status);
   let details: Record<string, unknown> | undefined;
   try {
-    const body = await res.json();
+    const body = (await res.json()) as ErrorBody | null;
     if (body?.error?.message) {
       code = body.error.code ?? code;
       message = body.error.message;
@@ -193,7 +199,7 @@ export function upload<T>(
       parseError(res).then((err) => {
         if (xhr.status === 401) onUnauthorized();
         reject(err);
-      });
+      }, reject);
     };
     signal?.addEventListener('abort', () => xhr.abort());
     xhr.send(form);

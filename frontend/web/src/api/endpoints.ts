@@ -1,28 +1,36 @@
 // One function per API call the web app makes.
-import { request, fetchRaw, upload, type UploadProgress } from './client';
+import { request, fetchRaw, upload, type RequestOptions, type UploadProgress } from './client';
 import type {
   APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, AuditPage, Deal, EventType, Link, Page,
   Recommendation, Role, Scorecard, SearchResult, Session, Taxonomy, User,
 } from './types';
 
+/** WirePage is a list as it may arrive: an empty list can come as null,
+ * and not every list counts its total. */
+interface WirePage<T> {
+  items?: T[] | null;
+  total?: number;
+}
+
 /** pageOf fetches a list, treating a missing list as empty. */
-async function pageOf<T>(path: string, query?: Record<string, unknown>): Promise<Page<T>> {
-  const p = await request<Page<T>>(path, { query: query as never });
-  return { ...p, items: p.items ?? [], total: p.total ?? p.items?.length ?? 0 };
+async function pageOf<T>(path: string, query?: RequestOptions['query']): Promise<Page<T>> {
+  const p = await request<WirePage<T>>(path, { query });
+  const items = p.items ?? [];
+  return { ...p, items, total: p.total ?? items.length };
 }
 
 export const login = (email: string, password: string) =>
   request<Session>('/auth/login', { method: 'POST', body: { email, password } });
 export const me = () => request<User>('/me');
 /** logout ends the session whose token it is sent with. */
-export const logout = (signal?: AbortSignal) => request<void>('/auth/logout', { method: 'POST', signal });
+export const logout = (signal?: AbortSignal) => request<undefined>('/auth/logout', { method: 'POST', signal });
 export const changePassword = (current_password: string, new_password: string) =>
-  request<void>('/me/password', { method: 'POST', body: { current_password, new_password } });
+  request<undefined>('/me/password', { method: 'POST', body: { current_password, new_password } });
 /** requestPasswordReset answers the same whether or not the address has an account. */
 export const requestPasswordReset = (email: string) =>
-  request<void>('/auth/password-reset', { method: 'POST', body: { email } });
+  request<undefined>('/auth/password-reset', { method: 'POST', body: { email } });
 export const confirmPasswordReset = (token: string, new_password: string) =>
-  request<void>('/auth/password-reset/confirm', { method: 'POST', body: { token, new_password } });
+  request<undefined>('/auth/password-reset/confirm', { method: 'POST', body: { token, new_password } });
 
 export const getTaxonomy = () => request<Taxonomy>('/taxonomy');
 export const putTaxonomy = (t: Taxonomy) => request<Taxonomy>('/taxonomy', { method: 'PUT', body: t });
@@ -64,7 +72,7 @@ export interface AssetPatch {
   expires_at?: string | null;
 }
 export const patchAsset = (id: string, p: AssetPatch) => request<Asset>(`/assets/${id}`, { method: 'PATCH', body: p });
-export const archiveAsset = (id: string) => request<void>(`/assets/${id}`, { method: 'DELETE' });
+export const archiveAsset = (id: string) => request<undefined>(`/assets/${id}`, { method: 'DELETE' });
 
 /** UploadMeta is what an upload may set besides the file. */
 export type UploadMeta = Omit<AssetPatch, 'description' | 'expires_at'>;
@@ -115,7 +123,7 @@ export interface NewLink {
 export const createLink = (l: NewLink) => request<Link>('/links', { method: 'POST', body: l });
 export const listLinks = (p: { asset_id?: string; deal_id?: string; limit?: number }) =>
   pageOf<Link>('/links', { ...p });
-export const revokeLink = (id: string) => request<void>(`/links/${id}`, { method: 'DELETE' });
+export const revokeLink = (id: string) => request<undefined>(`/links/${id}`, { method: 'DELETE' });
 
 export function recordEvent(type: EventType, assetID: string, dealID?: string, meta?: Record<string, unknown>) {
   return request<unknown>('/events', {
@@ -156,7 +164,7 @@ export const listTokens = () => pageOf<APIToken>('/api-tokens', { limit: 100 });
 export const listOrgTokens = () => pageOf<APIToken>('/api-tokens', { user: 'all', limit: 100 });
 export const createToken = (name: string) =>
   request<APIToken & { token: string }>('/api-tokens', { method: 'POST', body: { name } });
-export const revokeToken = (id: string) => request<void>(`/api-tokens/${id}`, { method: 'DELETE' });
+export const revokeToken = (id: string) => request<undefined>(`/api-tokens/${id}`, { method: 'DELETE' });
 
 export const usageSeries = (p: { from?: string; to?: string }) =>
   request<{ series: import('./types').WeekUse[] }>('/analytics/usage', { query: { ...p } });
@@ -170,7 +178,7 @@ export interface AuditParams {
   to?: string;
 }
 export async function listAudit(p: AuditParams & { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<AuditPage> {
-  const r = await request<AuditPage>('/audit', { query: { ...p }, signal });
+  const r = await request<{ items?: AuditPage['items'] | null; next_cursor?: string | null }>('/audit', { query: { ...p }, signal });
   return { items: r.items ?? [], next_cursor: r.next_cursor ?? null };
 }
 export async function auditCSV(p: AuditParams): Promise<Blob> {

@@ -33,7 +33,7 @@ export function AssetActions({ asset, dealID, showPreview = true }: { asset: Ass
           Preview
         </RouterLink>
       )}
-      <button className="btn small" onClick={download} disabled={busy}>
+      <button className="btn small" onClick={() => void download()} disabled={busy}>
         Download
       </button>
       <button className="btn small primary" onClick={() => setDialog('share')} disabled={!shareable}

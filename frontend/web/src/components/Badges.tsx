@@ -31,7 +31,7 @@ export function TermChips({ tax, facet, keys, className }: {
   keys: string[];
   className?: string;
 }) {
-  if (!keys?.length) return null;
+  if (!keys.length) return null;
   return (
     <>
       {keys.map((k) => (

@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
 import {
-  Bar, BarChart, CartesianGrid, Cell, ErrorBar, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis,
+  Bar, BarChart, CartesianGrid, ErrorBar, Legend, Rectangle, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis,
+  type BarShapeProps,
 } from 'recharts';
 import type { AssetScore, WeekUse } from '../api/types';
 import { interval, percent, points } from '../lib/format';
@@ -14,7 +16,7 @@ export function UsageChart({ series, height = 260 }: { series: WeekUse[]; height
           <CartesianGrid stroke="#eceef2" vertical={false} />
           <XAxis dataKey="week" tick={{ fontSize: 11 }} tickFormatter={(w: string) => w.slice(5)} minTickGap={16} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-          <Tooltip labelFormatter={(w) => `Week of ${w}`} />
+          <Tooltip labelFormatter={(w: ReactNode) => (typeof w === 'string' ? `Week of ${w}` : w)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar dataKey="uses" name="Uses by reps" fill="#4338ca" maxBarSize={28} isAnimationActive={false} />
           <Bar dataKey="link_opens" name="Prospect opens" fill="#0e9f6e" maxBarSize={28} isAnimationActive={false} />
@@ -38,14 +40,21 @@ export interface LiftDatum {
  * lift first. */
 export function liftData(scores: AssetScore[], max = 12): LiftDatum[] {
   return scores
-    .filter((s) => s.lift !== null && s.win_rate_ci && s.baseline_win_rate !== null)
-    .map((s) => {
-      const lo = s.win_rate_ci![0] - s.baseline_win_rate!;
-      const hi = s.win_rate_ci![1] - s.baseline_win_rate!;
-      return { id: s.asset_id, name: s.title, lift: s.lift!, err: [s.lift! - lo, hi - s.lift!] as [number, number], score: s };
+    .flatMap((s): LiftDatum[] => {
+      const { lift, win_rate_ci: ci, baseline_win_rate: base } = s;
+      if (lift === null || !ci || base === null) return [];
+      const lo = ci[0] - base;
+      const hi = ci[1] - base;
+      return [{ id: s.asset_id, name: s.title, lift, err: [lift - lo, hi - lift], score: s }];
     })
     .sort((a, b) => b.lift - a.lift)
     .slice(0, max);
+}
+
+/** LiftBar draws a bar green for a lift, red for a drop. */
+function LiftBar(props: BarShapeProps) {
+  const d = props.payload as LiftDatum;
+  return <Rectangle {...props} fill={d.lift >= 0 ? '#15803d' : '#b91c1c'} fillOpacity={0.75} />;
 }
 
 function LiftTooltip({ active, payload }: { active?: boolean; payload?: { payload: LiftDatum }[] }) {
@@ -79,8 +88,7 @@ export function LiftChart({ scores }: { scores: AssetScore[] }) {
             tickFormatter={(n: string) => (n.length > 30 ? `${n.slice(0, 29)}…` : n)} />
           <Tooltip content={<LiftTooltip />} />
           <ReferenceLine x={0} stroke="#8a93a3" />
-          <Bar dataKey="lift" barSize={14} isAnimationActive={false}>
-            {data.map((d) => <Cell key={d.id} fill={d.lift >= 0 ? '#15803d' : '#b91c1c'} fillOpacity={0.75} />)}
+          <Bar dataKey="lift" barSize={14} isAnimationActive={false} shape={LiftBar}>
             <ErrorBar dataKey="err" width={6} strokeWidth={1.5} stroke="#1c2230" direction="x" />
           </Bar>
         </BarChart>

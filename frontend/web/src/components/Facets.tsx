@@ -22,7 +22,7 @@ export function Facets({ state, result, tax, onToggle }: {
     <div className="panel facets" role="region" aria-label="Filters">
       {facetParams.map((param) => {
         const facet = facetOfParam[param];
-        const counts = result?.facets?.[facet] ?? {};
+        const counts = result?.facets[facet] ?? {};
         const list = terms(tax, facet);
         if (!list.length) return null;
         // Types are shown only when some asset has them.

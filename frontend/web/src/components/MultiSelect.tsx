@@ -30,15 +30,25 @@ export function MultiSelect({ tax, facet, value, onChange, ariaLabel, disabled }
     const onDoc = (e: MouseEvent) => {
       if (d.open && !d.contains(e.target as Node)) d.open = false;
     };
+    // Escape closes the list, and the focus goes back to its button.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || !d.open) return;
+      const inside = d.contains(document.activeElement);
+      d.open = false;
+      if (inside) d.querySelector('summary')?.focus();
+    };
     document.addEventListener('mousedown', onDoc);
-    return () => document.removeEventListener('mousedown', onDoc);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDoc);
+      document.removeEventListener('keydown', onKey);
+    };
   }, []);
 
   const list = terms(tax, facet);
   const cls = facet === 'stages' ? 'stage' : facet === 'personas' ? 'persona' : '';
   return (
-    <details className="multi" ref={ref} onToggle={(e) => { if (!e.currentTarget.open) commit(); }}
-      onKeyDown={(e) => { if (e.key === 'Escape' && ref.current) { ref.current.open = false; } }}>
+    <details className="multi" ref={ref} onToggle={(e) => { if (!e.currentTarget.open) commit(); }}>
       <summary aria-label={ariaLabel} aria-disabled={disabled} onClick={(e) => disabled && e.preventDefault()}>
         {value.length ? value.map((k) => <span key={k} className={`chip ${cls}`}>{label(tax, facet, k)}</span>)
           : <span className="add-chip">+ add</span>}

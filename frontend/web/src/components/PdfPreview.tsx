@@ -13,24 +13,24 @@ export function PdfPreview({ data, title }: { data: Blob; title: string }) {
   const [shown, setShown] = useState(firstPages);
 
   useEffect(() => {
-    let cancelled = false;
+    const gone = new AbortController();
     let loaded: PDFDocumentProxy | null = null;
-    (async () => {
+    void (async () => {
       try {
         const pdfjs = await import('pdfjs-dist');
         pdfjs.GlobalWorkerOptions.workerSrc = workerURL;
         const buf = new Uint8Array(await data.arrayBuffer());
         // Scripts inside PDFs never run; fonts come from the document.
         loaded = await pdfjs.getDocument({ data: buf, isEvalSupported: false }).promise;
-        if (cancelled) loaded.destroy();
+        if (gone.signal.aborted) void loaded.destroy();
         else setDoc(loaded);
       } catch (err) {
-        if (!cancelled) setError(err instanceof Error ? err.message : String(err));
+        if (!gone.signal.aborted) setError(err instanceof Error ? err.message : String(err));
       }
     })();
     return () => {
-      cancelled = true;
-      loaded?.destroy();
+      gone.abort();
+      void loaded?.destroy();
     };
   }, [data]);
 
@@ -53,12 +53,16 @@ export function PdfPreview({ data, title }: { data: Blob; title: string }) {
 
 function PdfPage({ doc, number, total }: { doc: PDFDocumentProxy; number: number; total: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const [failed, setFailed] = useState(false);
   useEffect(() => {
     let task: { cancel: () => void; promise: Promise<void> } | null = null;
-    let cancelled = false;
+    const gone = new AbortController();
+    const fail = () => {
+      if (!gone.signal.aborted) setFailed(true);
+    };
     doc.getPage(number).then((page) => {
       const canvas = ref.current;
-      if (cancelled || !canvas) return;
+      if (gone.signal.aborted || !canvas) return;
       const base = page.getViewport({ scale: 1 });
       const scale = Math.min(2, (900 / base.width) * (window.devicePixelRatio || 1));
       const vp = page.getViewport({ scale });
@@ -66,17 +70,18 @@ function PdfPage({ doc, number, total }: { doc: PDFDocumentProxy; number: number
       canvas.height = vp.height;
       canvas.style.width = `${Math.min(900, base.width * (900 / base.width))}px`;
       task = page.render({ canvas, viewport: vp });
-      task.promise.catch(() => {});
-    });
+      // A cancelled render rejects too, after the page has gone.
+      task.promise.catch(fail);
+    }, fail);
     return () => {
-      cancelled = true;
+      gone.abort();
       task?.cancel();
     };
   }, [doc, number]);
   return (
     <>
       <canvas ref={ref} role="img" aria-label={`Page ${number} of ${total}`} data-page={number} />
-      <span className="page-label">{number} / {total}</span>
+      <span className="page-label">{number} / {total}{failed && ' (this page could not be shown)'}</span>
     </>
   );
 }

@@ -7,10 +7,6 @@ import { ShareDialog } from './ShareDialog';
 
 afterEach(() => vi.unstubAllGlobals());
 
-// jsdom has no <dialog> methods.
-HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) { this.setAttribute('open', ''); };
-HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) { this.removeAttribute('open'); };
-
 const asset = { id: 'a1', title: 'Pricing sheet', status: 'published' } as Asset;
 const deal = { id: 'd1', name: 'Northwind', account: 'Northwind Traders' } as Deal;
 
@@ -46,7 +42,8 @@ describe('ShareDialog', () => {
     expect(writeText).toHaveBeenCalledWith(url);
     // The copy is recorded as a use of the asset on the deal.
     await waitFor(() => expect(calls.some((c) => c.url.pathname === '/api/v1/events')).toBe(true));
-    const ev = JSON.parse(calls.find((c) => c.url.pathname === '/api/v1/events')!.init.body as string).events[0];
+    const sent = JSON.parse(calls.find((c) => c.url.pathname === '/api/v1/events')!.init.body as string) as { events: unknown[] };
+    const ev = sent.events[0];
     expect(ev).toMatchObject({ type: 'copy_link', asset_id: 'a1', deal_id: 'd1' });
   });
 

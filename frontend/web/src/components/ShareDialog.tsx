@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { errorMessage } from '../api/client';
 import * as api from '../api/endpoints';
 import type { Asset, Link } from '../api/types';
@@ -28,7 +28,7 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
       }),
     onSuccess: async (l) => {
       setLink(l);
-      qc.invalidateQueries({ queryKey: ['links'] });
+      void qc.invalidateQueries({ queryKey: ['links'] });
       const ok = await copyText(l.url);
       setCopied(ok);
       if (ok) {
@@ -38,7 +38,7 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
     },
   });
 
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     create.mutate();
   };
@@ -83,7 +83,7 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
           <p>{copied ? 'The link is on your clipboard.' : 'Your link is ready. Copy it below.'}</p>
           <div className="copy-row">
             <input className="input" readOnly value={link.url} aria-label="Tracked link" onFocus={(e) => e.currentTarget.select()} />
-            <button className="btn primary" onClick={copyAgain}>Copy</button>
+            <button className="btn primary" onClick={() => void copyAgain()}>Copy</button>
           </div>
           <p className="muted small" style={{ marginTop: 12 }}>
             {link.deal_id ? 'Opens are attributed to the deal.' : 'Not tied to a deal: opens are counted for the asset only.'}

@@ -14,7 +14,7 @@ const typeLabel: Record<string, string> = {
 export function Thumbnail({ asset, small }: { asset: Asset; small?: boolean }) {
   const has = !!asset.thumbnail_url;
   const { data } = useQuery({
-    queryKey: ['thumbnail', asset.id, asset.current_version?.id],
+    queryKey: ['thumbnail', asset.id, asset.current_version.id],
     queryFn: ({ signal }) => fetchBlob(`/assets/${asset.id}/thumbnail`, signal),
     enabled: has,
     staleTime: 5 * 60_000,

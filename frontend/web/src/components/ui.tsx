@@ -81,10 +81,12 @@ export function Modal({ title, onClose, children, footer }: {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal?.();
-    return () => d?.close?.();
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
   }, []);
   return (
+    // A click on the backdrop is a mouse shortcut for Escape, which the dialog already handles (onCancel).
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
     <dialog ref={ref} className="modal" aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}
       onClick={(e) => { if (e.target === ref.current) onClose(); }}>
       <header>
@@ -132,7 +134,8 @@ export const useToast = () => useContext(ToastContext);
  * where the async clipboard is unavailable (plain-HTTP deployments). */
 export async function copyText(text: string): Promise<boolean> {
   try {
-    if (navigator.clipboard && window.isSecureContext) {
+    // navigator.clipboard exists only in secure contexts (HTTPS, localhost).
+    if (window.isSecureContext && 'clipboard' in navigator) {
       await navigator.clipboard.writeText(text);
       return true;
     }
@@ -148,6 +151,8 @@ export async function copyText(text: string): Promise<boolean> {
   ta.select();
   let ok = false;
   try {
+    // Deprecated, but the only way to copy where navigator.clipboard is absent (plain HTTP).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     ok = document.execCommand('copy');
   } catch {
     ok = false;

@@ -20,7 +20,7 @@ describe('points', () => {
     [0.001, '±0 pts'],
     [-0.004, '±0 pts'],
     [null, '—'],
-  ])('points(%s) = %s', (v, want) => expect(points(v as number | null)).toBe(want));
+  ])('points(%s) = %s', (v, want) => expect(points(v)).toBe(want));
 });
 
 describe('interval', () => {
@@ -39,7 +39,7 @@ describe('bytes', () => {
     [3 * 1024 ** 3, '3.0 GB'],
     [-1, '—'],
     [null, '—'],
-  ])('bytes(%s) = %s', (n, want) => expect(bytes(n as number | null)).toBe(want));
+  ])('bytes(%s) = %s', (n, want) => expect(bytes(n)).toBe(want));
 });
 
 describe('money', () => {

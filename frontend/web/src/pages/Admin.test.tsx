@@ -21,12 +21,12 @@ function setup(patch: (id: string, body: Partial<User>) => Response, users: User
   const calls = mockAPI({
     'GET /api/v1/users': () => json({ items: list, total: list.length }),
     'PATCH /api/v1/users/u-rep': (_, init) => {
-      const body = JSON.parse(init.body as string);
+      const body = JSON.parse(init.body as string) as Partial<User>;
       const res = patch('u-rep', body);
       if (res.ok) list = list.map((u) => (u.id === 'u-rep' ? { ...u, ...body } : u));
       return res;
     },
-    'PATCH /api/v1/users/u-ad': (_, init) => patch('u-ad', JSON.parse(init.body as string)),
+    'PATCH /api/v1/users/u-ad': (_, init) => patch('u-ad', JSON.parse(init.body as string) as Partial<User>),
   });
   renderApp(<Admin />, { path: '/admin' });
   return calls;
@@ -120,5 +120,38 @@ describe('Admin API tokens', () => {
     mockAPI({ 'GET /api/v1/api-tokens': () => json({ items: [], total: 0 }) });
     renderApp(<Admin />, { path: '/admin?tab=tokens' });
     expect(await screen.findByText('No API tokens')).toBeInTheDocument();
+  });
+});
+
+describe('Admin taxonomy', () => {
+  const saved = {
+    stages: [{ key: 'discovery', label: 'Discovery', order: 1 }, { key: 'evaluation', label: 'Evaluation', order: 2 }],
+    personas: [], industries: [], products: [],
+  };
+
+  it('edits a draft that can be discarded or saved', async () => {
+    signIn(admin);
+    const calls = mockAPI({
+      'GET /api/v1/taxonomy': () => json(saved),
+      'PUT /api/v1/taxonomy': (_, init) => json(JSON.parse(init.body as string)),
+    });
+    renderApp(<Admin />, { path: '/admin?tab=taxonomy' });
+    const save = await screen.findByRole('button', { name: 'Save taxonomy' });
+    expect(save).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Move Evaluation up' }));
+    expect(save).toBeEnabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect(save).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Move Discovery up' })).toBeDisabled();
+
+    await userEvent.type(screen.getByLabelText('Label of discovery'), ' call');
+    await userEvent.click(save);
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(JSON.parse(calls.find((c) => c.method === 'PUT')!.init.body as string)).toMatchObject({
+      stages: [{ key: 'discovery', label: 'Discovery call', order: 1 }, { key: 'evaluation', label: 'Evaluation', order: 2 }],
+    });
+    await waitFor(() => expect(save).toBeDisabled());
+    expect(screen.getByLabelText('Label of discovery')).toHaveValue('Discovery call');
   });
 });

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/client';
 import { useTaxonomy } from '../api/hooks';
@@ -67,13 +67,13 @@ function Users() {
       toast(change.disabled === true ? `${who(u)} is disabled and signed out everywhere.`
         : change.disabled === false ? `${who(u)} can sign in again.`
         : `${who(u)} is now ${roles.find((r) => r.key === u.role)?.label.toLowerCase()}.`);
-      qc.invalidateQueries({ queryKey: ['users'] });
-      qc.invalidateQueries({ queryKey: ['audit'] });
+      void qc.invalidateQueries({ queryKey: ['users'] });
+      void qc.invalidateQueries({ queryKey: ['audit'] });
     },
     onError: (error, { user }) => {
       setFailure({ email: user.email, error });
       // Puts the role select back to the saved role.
-      qc.invalidateQueries({ queryKey: ['users'] });
+      void qc.invalidateQueries({ queryKey: ['users'] });
     },
   });
   const disable = (u: User) => {
@@ -82,7 +82,7 @@ function Users() {
       : `Disable ${u.email}? They are signed out at once and cannot sign in; their API tokens stop working until you enable them again.`;
     if (window.confirm(question)) patch.mutate({ user: u, change: { disabled: true } });
   };
-  const busy = (u: User) => patch.isPending && patch.variables?.user.id === u.id;
+  const busy = (u: User) => patch.isPending && patch.variables.user.id === u.id;
   return (
     <div className="split-wide">
       <section className="panel" style={{ padding: 0 }} aria-label="Users">
@@ -93,14 +93,14 @@ function Users() {
             <button className="btn small ghost" onClick={() => setFailure(null)} aria-label="Dismiss">✕</button>
           </div>
         )}
-        {users.isLoading ? <Loading /> : users.error ? <ErrorState error={users.error} retry={() => users.refetch()} /> : (
+        {users.error ? <ErrorState error={users.error} retry={() => void users.refetch()} /> : !users.data ? <Loading /> : (
           <div className="table-wrap">
             <table className="table stacked" aria-label="Users">
               <thead>
                 <tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Last seen</th><th className="hide-mobile">Since</th><th /></tr>
               </thead>
               <tbody>
-                {users.data!.items.map((u) => (
+                {users.data.items.map((u) => (
                   <tr key={u.id} data-user-id={u.id}>
                     <td className="first">{u.name || '—'}{u.id === me.id && <span className="faint small"> (you)</span>}</td>
                     <td>{u.email}</td>
@@ -145,12 +145,12 @@ function NewUser() {
     onSuccess: (u) => {
       toast(`Added ${u.email}. Share the password with them safely.`);
       setForm({ name: '', email: '', role: 'rep', password: '' });
-      qc.invalidateQueries({ queryKey: ['users'] });
+      void qc.invalidateQueries({ queryKey: ['users'] });
     },
   });
   const err = create.error instanceof ApiError ? create.error : null;
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     create.mutate();
   };
@@ -186,25 +186,26 @@ const facetTitles: { facet: keyof Taxonomy; title: string; hint: string }[] = [
 
 function TaxonomyEditor() {
   const { data, isLoading, error, refetch } = useTaxonomy();
-  const [draft, setDraft] = useState<Taxonomy | null>(null);
+  // The admin's changes, until saved or discarded; the saved taxonomy
+  // shows otherwise.
+  const [edited, setEdited] = useState<Taxonomy | null>(null);
   const qc = useQueryClient();
   const toast = useToast();
-  useEffect(() => {
-    if (data) setDraft(structuredClone(data));
-  }, [data]);
   const save = useMutation({
     mutationFn: (t: Taxonomy) => api.putTaxonomy(t),
     onSuccess: (t) => {
       qc.setQueryData(['taxonomy'], t);
+      setEdited(null);
       toast('Taxonomy saved.');
     },
   });
   if (isLoading) return <Loading />;
-  if (error) return <ErrorState error={error} retry={() => refetch()} />;
-  if (!draft) return null;
-  const dirty = JSON.stringify(draft) !== JSON.stringify(data);
+  if (error) return <ErrorState error={error} retry={() => void refetch()} />;
+  if (!data) return null;
+  const draft = edited ?? data;
+  const dirty = edited !== null && JSON.stringify(edited) !== JSON.stringify(data);
   const update = (facet: keyof Taxonomy, terms: Term[]) =>
-    setDraft({ ...draft, [facet]: terms.map((t, i) => ({ ...t, order: i + 1 })) });
+    setEdited({ ...draft, [facet]: terms.map((t, i) => ({ ...t, order: i + 1 })) });
   return (
     <>
       <div className="grid cols-2">
@@ -218,7 +219,7 @@ function TaxonomyEditor() {
         <button className="btn primary" disabled={!dirty || save.isPending} onClick={() => save.mutate(draft)}>
           {save.isPending ? 'Saving…' : 'Save taxonomy'}
         </button>
-        <button className="btn" disabled={!dirty} onClick={() => setDraft(structuredClone(data!))}>Discard changes</button>
+        <button className="btn" disabled={!dirty} onClick={() => setEdited(null)}>Discard changes</button>
         <span className="muted small">Terms in use by collateral or deals cannot be removed.</span>
       </div>
     </>
@@ -239,7 +240,7 @@ function FacetEditor({ title, hint, terms, ordered, onChange }: {
     [next[i], next[i + d]] = [next[i + d], next[i]];
     onChange(next);
   };
-  const add = (e: FormEvent) => {
+  const add = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const key = keyFromLabel(newLabel);
     if (!key || sorted.some((t) => t.key === key)) return;

@@ -85,7 +85,7 @@ export default function Analytics() {
           </select>
         </label>
       </div>
-      {card.error ? <ErrorState error={card.error} retry={() => card.refetch()} /> : !card.data ? <Loading /> : (
+      {card.error ? <ErrorState error={card.error} retry={() => void card.refetch()} /> : !card.data ? <Loading /> : (
         <>
           <div className="grid cols-4" style={{ marginBottom: 16 }}>
             <div className="panel stat"><div className="label">Closed deals</div><div className="value">{card.data.overall.deals_closed}</div>
@@ -135,7 +135,7 @@ function CSVButton({ filter }: { filter: AnalyticsParams }) {
       setBusy(false);
     }
   };
-  return <button className="btn" onClick={download} disabled={busy}>{busy ? 'Preparing…' : 'Export CSV'}</button>;
+  return <button className="btn" onClick={() => void download()} disabled={busy}>{busy ? 'Preparing…' : 'Export CSV'}</button>;
 }
 
 function Trend({ from, to }: { from?: string; to?: string }) {
@@ -144,8 +144,8 @@ function Trend({ from, to }: { from?: string; to?: string }) {
     <section className="panel" aria-labelledby="trend-title">
       <h2 id="trend-title">Usage trend</h2>
       <p className="muted small">Uses by reps and prospect opens of shared links, per week.</p>
-      {q.isLoading ? <Loading /> : q.error ? <ErrorState error={q.error} retry={() => q.refetch()} /> :
-        q.data!.series.length ? <UsageChart series={q.data!.series} /> : <Empty title="No usage in this window" />}
+      {q.error ? <ErrorState error={q.error} retry={() => void q.refetch()} /> : !q.data ? <Loading /> :
+        q.data.series.length ? <UsageChart series={q.data.series} /> : <Empty title="No usage in this window" />}
     </section>
   );
 }
@@ -221,10 +221,10 @@ function Unused() {
           {[30, 60, 90, 180, 365].map((d) => <option key={d} value={d}>{d} days</option>)}
         </select>
       </label>
-      {q.isLoading ? <Loading /> : q.error ? <ErrorState error={q.error} retry={() => q.refetch()} /> :
-        !q.data!.items.length ? <Empty title="Everything published was used" icon="✓" /> : (
+      {q.error ? <ErrorState error={q.error} retry={() => void q.refetch()} /> : !q.data ? <Loading /> :
+        !q.data.items.length ? <Empty title="Everything published was used" icon="✓" /> : (
           <ul className="deal-list">
-            {q.data!.items.map((a) => (
+            {q.data.items.map((a) => (
               <li key={a.id} className="row" style={{ padding: '8px 0' }}>
                 <Thumbnail asset={a} small />
                 <div>

@@ -20,7 +20,7 @@ import { label } from '../lib/taxonomy';
 import { useObjectURL } from '../lib/useObjectURL';
 
 const previewable = (a: Asset) => {
-  const ct = a.current_version?.content_type ?? '';
+  const ct = a.current_version.content_type;
   return ct === 'application/pdf' || /^image\/(png|jpeg|gif|webp)$/.test(ct) || ct.startsWith('text/plain');
 };
 
@@ -45,9 +45,9 @@ export default function AssetPage() {
     }
   }, [asset.data, id, dealID]);
 
-  if (asset.isLoading) return <Loading />;
-  if (asset.error) return <ErrorState error={asset.error} retry={() => asset.refetch()} />;
-  const a = asset.data!;
+  if (asset.error) return <ErrorState error={asset.error} retry={() => void asset.refetch()} />;
+  if (!asset.data) return <Loading />;
+  const a = asset.data;
   const manager = can('admin', 'marketer');
 
   return (
@@ -78,19 +78,22 @@ export default function AssetPage() {
 function Preview({ asset }: { asset: Asset }) {
   const ok = previewable(asset);
   const content = useQuery({
-    queryKey: ['preview', asset.id, asset.current_version?.id],
+    queryKey: ['preview', asset.id, asset.current_version.id],
     queryFn: ({ signal }) => fetchBlob(`/assets/${asset.id}/preview`, signal),
     enabled: ok,
     staleTime: 5 * 60_000,
     retry: false,
   });
-  const [text, setText] = useState<string>();
   const blob = content.data;
   const isText = !!blob?.type.startsWith('text/');
   const url = useObjectURL(blob && !isText && blob.type !== 'application/pdf' ? blob : null);
+  // The text read from a text file; kept with its blob so that another
+  // file never shows the previous one's text. Unreadable text shows nothing.
+  const [read, setRead] = useState<{ blob: Blob; text?: string }>();
   useEffect(() => {
-    if (blob && isText) blob.slice(0, 200_000).text().then(setText);
+    if (blob && isText) blob.slice(0, 200_000).text().then((t) => setRead({ blob, text: t }), () => setRead({ blob }));
   }, [blob, isText]);
+  const text = blob && read?.blob === blob ? read.text : undefined;
 
   if (!ok) {
     return (
@@ -99,7 +102,7 @@ function Preview({ asset }: { asset: Asset }) {
           <Thumbnail asset={asset} />
           <div>
             <h3>No preview for this file type</h3>
-            <p className="muted">{asset.current_version?.filename} can be downloaded and opened in its own application.</p>
+            <p className="muted">{asset.current_version.filename} can be downloaded and opened in its own application.</p>
           </div>
         </div>
       </div>
@@ -126,7 +129,7 @@ function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; edita
     mutationFn: (p: AssetPatch) => api.patchAsset(asset.id, p),
     onSuccess: (a) => {
       qc.setQueryData(['asset', a.id], a);
-      qc.invalidateQueries({ queryKey: ['assets'] });
+      void qc.invalidateQueries({ queryKey: ['assets'] });
       toast('Saved.');
     },
     onError: (err) => toast(errorMessage(err), true),
@@ -158,7 +161,7 @@ function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; edita
         <dt>Tags</dt>
         <dd className="chips">{asset.tags.length ? asset.tags.map((t) => <span key={t} className="chip">{t}</span>) : <span className="faint">—</span>}</dd>
         <dt>File</dt>
-        <dd>{v?.filename} · {bytes(v?.size)}{v?.page_count ? ` · ${plural(v.page_count, 'page')}` : ''}</dd>
+        <dd>{v.filename} · {bytes(v.size)}{v.page_count ? ` · ${plural(v.page_count, 'page')}` : ''}</dd>
         <dt>Expires</dt>
         <dd>{asset.expires_at ? date(asset.expires_at) : 'Never'}</dd>
         <dt>Updated</dt>
@@ -174,19 +177,19 @@ function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; edita
 }
 
 function Versions({ asset }: { asset: Asset }) {
-  const versions = useQuery({ queryKey: ['versions', asset.id, asset.current_version?.id], queryFn: () => api.listVersions(asset.id) });
+  const versions = useQuery({ queryKey: ['versions', asset.id, asset.current_version.id], queryFn: () => api.listVersions(asset.id) });
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
-      {versions.isLoading ? <Loading /> : versions.error ? <ErrorState error={versions.error} /> : (
+      {versions.error ? <ErrorState error={versions.error} /> : !versions.data ? <Loading /> : (
         <ol className="deal-list" reversed>
-          {versions.data!.items.map((v) => (
+          {versions.data.items.map((v) => (
             <li key={v.id} style={{ padding: '6px 0' }}>
               <div className="row">
                 <strong>v{v.number}</strong>
                 <span className="muted small" style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{v.filename}</span>
                 <span className="spacer" />
-                {v.id === asset.current_version?.id && <span className="badge ok">Current</span>}
+                {v.id === asset.current_version.id && <span className="badge ok">Current</span>}
               </div>
               <div className="faint small">{date(v.created_at)} · {bytes(v.size)}</div>
             </li>
@@ -202,11 +205,11 @@ function Links({ asset }: { asset: Asset }) {
   return (
     <section className="panel" aria-labelledby="links-title">
       <h2 id="links-title">Shared links</h2>
-      {links.isLoading ? <Loading /> : links.error ? <ErrorState error={links.error} /> : !links.data!.items.length ? (
+      {links.error ? <ErrorState error={links.error} /> : !links.data ? <Loading /> : !links.data.items.length ? (
         <p className="muted">Not shared yet.</p>
       ) : (
         <ul className="deal-list">
-          {links.data!.items.map((l) => (
+          {links.data.items.map((l) => (
             <li key={l.id} style={{ padding: '6px 0' }}>
               <div className="row">
                 <span>{l.recipient_email ?? 'No recipient'}</span>
@@ -230,9 +233,9 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
   const { data: tax } = useTaxonomy();
   const q = useQuery({ queryKey: ['asset-analytics', asset.id], queryFn: () => api.assetAnalytics(asset.id) });
   const [tab, setTab] = useState<'stage' | 'persona' | 'user'>('stage');
-  if (q.isLoading) return <div className="panel" style={{ marginTop: 16 }}><Loading /></div>;
-  if (q.error) return <div className="panel" style={{ marginTop: 16 }}><ErrorState error={q.error} retry={() => q.refetch()} /></div>;
-  const d = q.data!;
+  if (q.error) return <div className="panel" style={{ marginTop: 16 }}><ErrorState error={q.error} retry={() => void q.refetch()} /></div>;
+  if (!q.data) return <div className="panel" style={{ marginTop: 16 }}><Loading /></div>;
+  const d = q.data;
   const liftCls = d.lift == null ? '' : d.lift >= 0 ? 'lift-pos' : 'lift-neg';
   return (
     <section className="panel" style={{ marginTop: 16 }} aria-labelledby="perf-title">

@@ -87,7 +87,7 @@ export function AuditLog() {
           </span>
         </div>
       )}
-      {log.error && !log.data ? <ErrorState error={log.error} retry={() => log.refetch()} /> : !log.data ? <Loading /> :
+      {log.error && !log.data ? <ErrorState error={log.error} retry={() => void log.refetch()} /> : !log.data ? <Loading /> :
         !entries.length ? (
           <Empty title={filtered ? 'No entries match these filters' : 'Nothing recorded yet'} icon="☰">
             {filtered ? 'Try a wider date range or another person.' : 'Changes appear here as people make them.'}
@@ -108,7 +108,7 @@ export function AuditLog() {
               <span className="spacer" />
               {log.error && <span className="small" role="alert" style={{ color: 'var(--bad)' }}>{errorMessage(log.error)}</span>}
               {log.hasNextPage && (
-                <button className="btn" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+                <button className="btn" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
                   {log.isFetchingNextPage ? 'Loading…' : 'Load more'}
                 </button>
               )}
@@ -121,6 +121,7 @@ export function AuditLog() {
 
 function Row({ entry: e, onTarget }: { entry: AuditEntry; onTarget: (id: string) => void }) {
   const details = detailsText(e.details);
+  const { target } = e;
   return (
     <tr>
       <td className="nowrap first"><time dateTime={e.at}>{dateTime(e.at)}</time></td>
@@ -132,9 +133,9 @@ function Row({ entry: e, onTarget }: { entry: AuditEntry; onTarget: (id: string)
         </div>
       </td>
       <td data-label="Target">
-        {e.target && !e.target.id ? <span className="muted">{e.target.type}</span> : e.target ? (
-          <button className="link-button" title={`Show only entries about ${e.target.type} ${e.target.id}`} onClick={() => onTarget(e.target!.id)}>
-            <span className="muted">{e.target.type}</span> <code className="small">{e.target.id.length > 13 ? `${e.target.id.slice(0, 8)}…` : e.target.id}</code>
+        {target && !target.id ? <span className="muted">{target.type}</span> : target ? (
+          <button className="link-button" title={`Show only entries about ${target.type} ${target.id}`} onClick={() => onTarget(target.id)}>
+            <span className="muted">{target.type}</span> <code className="small">{target.id.length > 13 ? `${target.id.slice(0, 8)}…` : target.id}</code>
           </button>
         ) : <span className="faint">—</span>}
       </td>
@@ -161,5 +162,5 @@ function CSVButton({ filter }: { filter: AuditParams }) {
       setBusy(false);
     }
   };
-  return <button className="btn" onClick={download} disabled={busy}>{busy ? 'Preparing…' : 'Download CSV'}</button>;
+  return <button className="btn" onClick={() => void download()} disabled={busy}>{busy ? 'Preparing…' : 'Download CSV'}</button>;
 }

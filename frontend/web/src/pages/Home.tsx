@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useOpenDeals, useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
@@ -21,7 +21,7 @@ export function dealSearch(deal: Deal, tax: Taxonomy | undefined, q = ''): strin
   return searchToParams({
     q,
     stage: known('stages', [deal.stage]),
-    persona: known('personas', deal.personas ?? []),
+    persona: known('personas', deal.personas),
     deal: deal.id,
   }).toString();
 }
@@ -32,7 +32,7 @@ export function Home() {
   const { data: tax } = useTaxonomy();
   const [params, setParams] = useSearchParams();
   const list = deals.data?.items ?? [];
-  const selected = list.find((d) => d.id === params.get('deal')) ?? list[0];
+  const selected = list.find((d) => d.id === params.get('deal')) ?? list.at(0);
 
   return (
     <>
@@ -48,7 +48,7 @@ export function Home() {
           {deals.isLoading ? (
             <Loading />
           ) : deals.error ? (
-            <ErrorState error={deals.error} retry={() => deals.refetch()} />
+            <ErrorState error={deals.error} retry={() => void deals.refetch()} />
           ) : list.length === 0 ? (
             <Empty title="No open deals" icon="◇">
               Deals arrive from your CRM. Meanwhile, <Link to="/search">search the library</Link>.
@@ -82,7 +82,7 @@ function QuickSearch() {
   return (
     <section className="panel">
       <h2>Search the library</h2>
-      <form className="row" onSubmit={(e) => { e.preventDefault(); navigate(`/search?${searchToParams({ q })}`); }}>
+      <form className="row" onSubmit={(e) => { e.preventDefault(); void navigate(`/search?${searchToParams({ q })}`); }}>
         <div className="search-input">
           <SearchIcon />
           <input className="input" type="search" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search" />
@@ -100,9 +100,9 @@ function DealPanel({ deal, tax }: { deal: Deal; tax?: Taxonomy }) {
     queryKey: ['recommendations', deal.id],
     queryFn: () => api.recommendations(deal.id, 6),
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    navigate(`/search?${dealSearch(deal, tax, q)}`);
+    void navigate(`/search?${dealSearch(deal, tax, q)}`);
   };
   return (
     <>
@@ -115,7 +115,7 @@ function DealPanel({ deal, tax }: { deal: Deal; tax?: Taxonomy }) {
           <span className="spacer" />
           <div className="chips">
             <span className="chip stage">{label(tax, 'stages', deal.stage)}</span>
-            <TermChips tax={tax} facet="personas" keys={deal.personas ?? []} className="persona" />
+            <TermChips tax={tax} facet="personas" keys={deal.personas} className="persona" />
           </div>
         </div>
         <form className="row" style={{ marginTop: 16 }} onSubmit={submit} role="search">
@@ -133,7 +133,7 @@ function DealPanel({ deal, tax }: { deal: Deal; tax?: Taxonomy }) {
         {recs.isLoading ? (
           <Loading />
         ) : recs.error ? (
-          <ErrorState error={recs.error} retry={() => recs.refetch()} />
+          <ErrorState error={recs.error} retry={() => void recs.refetch()} />
         ) : !recs.data?.items.length ? (
           <Empty title="Nothing tagged for this stage yet" icon="☆">
             <Link to={`/search?${dealSearch(deal, tax)}`}>Browse the library</Link> instead.

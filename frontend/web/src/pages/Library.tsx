@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { errorMessage } from '../api/client';
 import { useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
-import type { AssetPatch } from '../api/endpoints';
+import type { AssetPatch, UploadMeta } from '../api/endpoints';
 import type { Asset, AssetStatus, Taxonomy } from '../api/types';
 import { IndexBadge } from '../components/Badges';
 import { MultiSelect } from '../components/MultiSelect';
@@ -53,8 +53,8 @@ export default function Library() {
           </button>
         ))}
       </div>
-      {assets.isLoading ? <Loading /> : assets.error ? <ErrorState error={assets.error} retry={() => assets.refetch()} /> :
-        !assets.data!.items.length ? (
+      {assets.error ? <ErrorState error={assets.error} retry={() => void assets.refetch()} /> : !assets.data ? <Loading /> :
+        !assets.data.items.length ? (
           <Empty title={status === 'archived' ? 'Nothing archived' : 'No collateral yet'} icon="⇪">
             {status === 'archived' ? null : 'Drop files above to add the first.'}
           </Empty>
@@ -69,16 +69,16 @@ export default function Library() {
                   </tr>
                 </thead>
                 <tbody>
-                  {assets.data!.items.map((a) => <Row key={a.id} asset={a} tax={tax} />)}
+                  {assets.data.items.map((a) => <Row key={a.id} asset={a} tax={tax} />)}
                 </tbody>
               </table>
             </div>
           </div>
         )}
-      {pages > 1 && (
+      {assets.data && pages > 1 && (
         <nav className="row" aria-label="Pages" style={{ marginTop: 16, justifyContent: 'center' }}>
           <button className="btn small" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
-          <span className="muted small">Page {page} of {pages} · {plural(assets.data!.total, 'asset')}</span>
+          <span className="muted small">Page {page} of {pages} · {plural(assets.data.total, 'asset')}</span>
           <button className="btn small" disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</button>
         </nav>
       )}
@@ -100,7 +100,7 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
     mutationFn: () => api.archiveAsset(asset.id),
     onSuccess: () => {
       toast(`Archived “${asset.title}”.`);
-      qc.invalidateQueries({ queryKey: ['assets'] });
+      void qc.invalidateQueries({ queryKey: ['assets'] });
     },
     onError: (err) => toast(errorMessage(err), true),
   });
@@ -109,7 +109,7 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
     try {
       await api.uploadVersion(asset.id, file, (p) => setVersionProgress(p.loaded / p.total));
       toast(`New version of “${asset.title}” uploaded.`);
-      qc.invalidateQueries({ queryKey: ['assets'] });
+      void qc.invalidateQueries({ queryKey: ['assets'] });
     } catch (err) {
       toast(errorMessage(err), true);
     } finally {
@@ -131,7 +131,7 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
           <div style={{ minWidth: 0 }}>
             <Link to={`/assets/${asset.id}`} style={{ fontWeight: 600 }}>{asset.title}</Link>
             <div className="faint small">
-              {asset.current_version?.filename} · {bytes(asset.current_version?.size)} · v{asset.current_version?.number} · {relativeTime(asset.updated_at)}
+              {asset.current_version.filename} · {bytes(asset.current_version.size)} · v{asset.current_version.number} · {relativeTime(asset.updated_at)}
             </div>
             <IndexBadge asset={asset} />
           </div>
@@ -159,7 +159,7 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
           }} />
       </td>
       <td className="nowrap">
-        <input ref={fileInput} type="file" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) newVersion(f); e.target.value = ''; }} />
+        <input ref={fileInput} type="file" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) void newVersion(f); e.target.value = ''; }} />
         {versionProgress !== null ? (
           <span className="small muted">Uploading {Math.round(versionProgress * 100)}%</span>
         ) : (
@@ -186,22 +186,21 @@ const parallelUploads = 2;
  * chosen beforehand. */
 function Uploader({ tax }: { tax?: Taxonomy }) {
   const [items, dispatch] = useReducer(uploadReducer, []);
-  const files = useRef(new Map<number, File>());
+  // The files waiting or uploading, with the tags chosen when they were added.
+  const files = useRef(new Map<number, { file: File; meta: UploadMeta }>());
   const [over, setOver] = useState(false);
   const [stages, setStages] = useState<string[]>([]);
   const [personas, setPersonas] = useState<string[]>([]);
   const [status, setStatus] = useState<AssetStatus>('published');
   const input = useRef<HTMLInputElement>(null);
   const qc = useQueryClient();
-  const meta = useRef({ stages, personas, status });
-  meta.current = { stages, personas, status };
 
   const add = (list: FileList | File[]) => {
     const arr = Array.from(list);
     if (!arr.length) return;
     const batch = arr.map((f) => {
       const id = nextID++;
-      files.current.set(id, f);
+      files.current.set(id, { file: f, meta: { stages, personas, status } });
       return { id, name: f.name, size: f.size };
     });
     dispatch({ type: 'add', items: batch });
@@ -209,15 +208,15 @@ function Uploader({ tax }: { tax?: Taxonomy }) {
 
   useEffect(() => {
     for (const item of nextToStart(items, parallelUploads)) {
-      const file = files.current.get(item.id);
-      if (!file) continue;
+      const queued = files.current.get(item.id);
+      if (!queued) continue;
       dispatch({ type: 'start', id: item.id });
-      api.uploadAsset(file, { ...meta.current }, (p) => dispatch({ type: 'progress', id: item.id, loaded: p.loaded }))
+      api.uploadAsset(queued.file, queued.meta, (p) => dispatch({ type: 'progress', id: item.id, loaded: p.loaded }))
         .then((a) => {
           dispatch({ type: 'done', id: item.id, assetID: a.id });
-          qc.invalidateQueries({ queryKey: ['assets'] });
+          void qc.invalidateQueries({ queryKey: ['assets'] });
         })
-        .catch((err) => dispatch({ type: 'failed', id: item.id, error: errorMessage(err) }))
+        .catch((err: unknown) => dispatch({ type: 'failed', id: item.id, error: errorMessage(err) }))
         .finally(() => files.current.delete(item.id));
     }
   }, [items, qc]);

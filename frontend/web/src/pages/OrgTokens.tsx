@@ -17,8 +17,8 @@ export function OrgTokens() {
     onSuccess: (_, t) => {
       toast(`Revoked “${t.name}”. Anything using it is signed out.`);
       // Also the admin's own list on the account page.
-      qc.invalidateQueries({ queryKey: ['api-tokens'] });
-      qc.invalidateQueries({ queryKey: ['audit'] });
+      void qc.invalidateQueries({ queryKey: ['api-tokens'] });
+      void qc.invalidateQueries({ queryKey: ['audit'] });
     },
     onError: () => qc.invalidateQueries({ queryKey: ['api-tokens'] }),
   });
@@ -36,13 +36,13 @@ export function OrgTokens() {
         </p>
         <Alert error={revoke.error} />
       </div>
-      {tokens.isLoading ? <Loading /> : tokens.error ? <ErrorState error={tokens.error} retry={() => tokens.refetch()} /> :
-        !tokens.data!.items.length ? <Empty title="No API tokens" icon="⚿">Nobody in the organisation has a token.</Empty> : (
+      {tokens.error ? <ErrorState error={tokens.error} retry={() => void tokens.refetch()} /> : !tokens.data ? <Loading /> :
+        !tokens.data.items.length ? <Empty title="No API tokens" icon="⚿">Nobody in the organisation has a token.</Empty> : (
           <div className="table-wrap">
             <table className="table stacked" aria-label="API tokens">
               <thead><tr><th>Name</th><th>Owner</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
               <tbody>
-                {tokens.data!.items.map((t) => (
+                {tokens.data.items.map((t) => (
                   <tr key={t.id}>
                     <td className="first">{t.name}</td>
                     <td data-label="Owner">{t.owner?.email ?? '—'}{t.owner?.id === me.id && <span className="faint small"> (you)</span>}</td>
@@ -52,7 +52,7 @@ export function OrgTokens() {
                       {t.last_used_at ? relativeTime(t.last_used_at) : <span className="faint">never</span>}
                     </td>
                     <td className="num">
-                      <button className="btn small danger" disabled={revoke.isPending && revoke.variables?.id === t.id}
+                      <button className="btn small danger" disabled={revoke.isPending && revoke.variables.id === t.id}
                         aria-label={`Revoke ${t.name} of ${t.owner?.email ?? 'unknown owner'}`} onClick={() => ask(t)}>Revoke</button>
                     </td>
                   </tr>

@@ -56,7 +56,7 @@ describe('ResetPassword', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('explains a link without its token', async () => {
+  it('explains a link without its token', () => {
     mockAPI({});
     renderApp(<ResetPassword />, { path: '/reset-password', route: '/reset-password' });
     expect(screen.getByRole('alert')).toHaveTextContent(/incomplete/);

@@ -27,8 +27,14 @@ export function SearchPage() {
   const { data: deals } = useOpenDeals();
   const deal = deals?.items.find((d) => d.id === state.deal);
 
+  // A query changed in the address (back, a link) replaces what is typed;
+  // adjusted during render so the box never shows the old text.
+  const [shownQ, setShownQ] = useState(state.q);
+  if (shownQ !== state.q) {
+    setShownQ(state.q);
+    setText(state.q);
+  }
   // Typing updates the URL (and so the search) once the user pauses.
-  useEffect(() => setText(state.q), [state.q]);
   useEffect(() => {
     if (text === state.q) return;
     // Built from the URL as it is then, so a filter changed meanwhile stays.
@@ -37,7 +43,7 @@ export function SearchPage() {
       180,
     );
     return () => window.clearTimeout(t);
-  }, [text]);
+  }, [text, state.q, setParams]);
 
   const update = (s: SearchState, replace = false) => setParams(searchToParams(s), { replace });
 
@@ -66,7 +72,10 @@ export function SearchPage() {
         <div className="search-input">
           <SearchIcon />
           <input className="input" type="search" placeholder="Search titles, tags and the words inside documents…"
-            aria-label="Search" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
+            aria-label="Search" value={text} onChange={(e) => setText(e.target.value)}
+            // The search page is there for this box: focus starts in it.
+            // eslint-disable-next-line jsx-a11y/no-autofocus
+            autoFocus />
         </div>
         <button className="btn mobile-only" aria-expanded={showFilters} aria-controls="search-filters"
           onClick={() => setShowFilters((v) => !v)}>
@@ -91,7 +100,7 @@ export function SearchPage() {
         </aside>
         <section aria-live="polite" aria-busy={query.isFetching}>
           {query.error ? (
-            <ErrorState error={query.error} retry={() => query.refetch()} />
+            <ErrorState error={query.error} retry={() => void query.refetch()} />
           ) : !result ? (
             <ResultSkeleton />
           ) : result.hits.length === 0 ? (
@@ -145,7 +154,7 @@ function Result({ hit, tax, dealID }: { hit: SearchHit; tax?: Taxonomy; dealID?:
         </div>
         <div className="muted small">
           {a.type.toUpperCase()}
-          {a.current_version?.page_count ? ` · ${plural(a.current_version.page_count, 'page')}` : ''}
+          {a.current_version.page_count ? ` · ${plural(a.current_version.page_count, 'page')}` : ''}
         </div>
         {snippet && <p className="snippet">{snippet}</p>}
         <AssetChips asset={a} tax={tax} />

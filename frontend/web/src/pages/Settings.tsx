@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
 import { useUser } from '../auth';
@@ -49,7 +49,7 @@ export function ChangePassword() {
     setForm((f) => ({ ...f, [k]: v }));
     setErrs((e) => ({ ...e, [k === 'current' ? 'current_password' : k === 'next' ? 'new_password' : 'confirm']: undefined }));
   };
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     change.reset();
     const found: PasswordErrors = checkNewPassword(form.next, form.confirm);
@@ -89,18 +89,18 @@ function Tokens() {
     onSuccess: (t) => {
       setSecret(t.token);
       setName('');
-      qc.invalidateQueries({ queryKey: ['api-tokens'] });
+      void qc.invalidateQueries({ queryKey: ['api-tokens'] });
     },
   });
   const revoke = useMutation({
     mutationFn: (id: string) => api.revokeToken(id),
     onSuccess: () => {
       toast('Token revoked. Anything using it is signed out.');
-      qc.invalidateQueries({ queryKey: ['api-tokens'] });
+      void qc.invalidateQueries({ queryKey: ['api-tokens'] });
     },
     onError: () => qc.invalidateQueries({ queryKey: ['api-tokens'] }),
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     create.mutate();
   };
@@ -111,13 +111,13 @@ function Tokens() {
         <p className="muted">
           Tokens let the Stagecraft browser extension and your scripts act as you. Treat them like passwords; revoke any you no longer use.
         </p>
-        {tokens.isLoading ? <Loading /> : tokens.error ? <ErrorState error={tokens.error} retry={() => tokens.refetch()} /> :
-          !tokens.data!.items.length ? <Empty title="No tokens yet" icon="⚿" /> : (
+        {tokens.error ? <ErrorState error={tokens.error} retry={() => void tokens.refetch()} /> : !tokens.data ? <Loading /> :
+          !tokens.data.items.length ? <Empty title="No tokens yet" icon="⚿" /> : (
             <div className="table-wrap">
               <table className="table">
                 <thead><tr><th>Name</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
                 <tbody>
-                  {tokens.data!.items.map((t) => (
+                  {tokens.data.items.map((t) => (
                     <tr key={t.id}>
                       <td>{t.name}</td>
                       <td><code>{t.prefix}…</code></td>
@@ -142,7 +142,7 @@ function Tokens() {
             <div className="alert info">Copy it now: it is shown only once.</div>
             <div className="copy-row">
               <input className="input" readOnly value={secret} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
-              <button className="btn primary" onClick={async () => toast((await copyText(secret)) ? 'Copied.' : 'Select it and copy.')}>Copy</button>
+              <button className="btn primary" onClick={() => void copyText(secret).then((ok) => toast(ok ? 'Copied.' : 'Select it and copy.'))}>Copy</button>
             </div>
             <button className="btn small ghost" style={{ marginTop: 12 }} onClick={() => setSecret(null)}>Done</button>
           </div>

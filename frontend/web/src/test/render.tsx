@@ -24,10 +24,10 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 /** mockAPI replaces fetch with handlers keyed "METHOD /path"; a request
  * no handler takes fails the test loudly. */
-export function mockAPI(routes: Record<string, Handler>) {
+export function mockAPI(routes: Partial<Record<string, Handler>>) {
   const calls: { method: string; url: URL; init: RequestInit }[] = [];
   const fn = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input), 'http://localhost');
+    const url = new URL(input instanceof Request ? input.url : input, 'http://localhost');
     const method = (init.method ?? 'GET').toUpperCase();
     calls.push({ method, url, init });
     const h = routes[`${method} ${url.pathname}`];
