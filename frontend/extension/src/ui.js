@@ -17,27 +17,48 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-const entities = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };
+// Search snippets: HTML-escaped text with matches wrapped in <mark>…</mark>.
+// The web app reads them the same way (frontend/web/src/lib/highlight.tsx);
+// both are tested against frontend/shared/highlight-cases.json.
 
+// A Map, not an object: "&constructor;" must not find Object.prototype's.
+const entities = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"], ['nbsp', '\u00a0']]);
+
+/** decode turns the HTML escapes the server writes back into text, once:
+ * named (amp, lt, gt, quot, apos, nbsp) and numeric references to a
+ * Unicode scalar value. Anything else is left as written. */
 function decode(s) {
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e) => {
-    if (e[0] === '#') {
+    if (e.startsWith('#')) {
       const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m;
+      const scalar = n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff);
+      return scalar ? String.fromCodePoint(n) : m;
     }
-    return entities[e.toLowerCase()] ?? m;
+    return entities.get(e.toLowerCase()) ?? m;
   });
+}
+
+/** segments splits a snippet into runs of plain and marked text. Only the
+ * exact tags <mark> and </mark> count; anything else is text. Marks nest
+ * as in HTML: an unclosed one runs to the end, a stray </mark> is dropped. */
+export function segments(s) {
+  const out = [];
+  let depth = 0;
+  for (const part of String(s ?? '').split(/(<\/?mark>)/)) {
+    if (part === '<mark>') depth++;
+    else if (part === '</mark>') depth = Math.max(0, depth - 1);
+    else if (part) {
+      const text = decode(part);
+      const last = out.at(-1);
+      if (last && last.marked === depth > 0) last.text += text;
+      else out.push({ text, marked: depth > 0 });
+    }
+  }
+  return out;
 }
 
 /** snippet builds a search snippet's nodes: text, with <mark> kept as the
  * only markup (nothing from the server becomes HTML). */
 export function snippet(s) {
-  const out = [];
-  for (const part of String(s ?? '').split(/(<mark>[\s\S]*?<\/mark>)/g)) {
-    if (!part) continue;
-    const m = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
-    const text = decode((m ? m[1] : part).replace(/<[^>]*>/g, ''));
-    out.push(m ? h('mark', {}, text) : document.createTextNode(text));
-  }
-  return out;
+  return segments(s).map((r) => (r.marked ? h('mark', {}, r.text) : document.createTextNode(r.text)));
 }
