@@ -44,36 +44,34 @@ func scanAPIToken(r pgx.CollectableRow) (*stagecraft.APIToken, error) {
 
 // FindAPITokens lists a user's tokens that are not revoked.
 func (db *DB) FindAPITokens(ctx context.Context, userID string) ([]*stagecraft.APIToken, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT `+apiTokenColumns+`
-		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.user_id = $1 AND t.revoked_at IS NULL
-		ORDER BY t.created_at DESC`, userID)
+	tokens, err := db.findAPITokens(ctx, `t.user_id = $1`, userID)
 	if err != nil {
-		return nil, fmt.Errorf("find api tokens: %w", mapErr(err))
-	}
-	tokens, err := pgx.CollectRows(rows, scanAPIToken)
-	if err != nil {
-		return nil, fmt.Errorf("find api tokens: %w", mapErr(err))
+		return nil, fmt.Errorf("find api tokens: %w", err)
 	}
 	return tokens, nil
 }
 
 // FindOrgAPITokens lists the live tokens of an organisation's users.
 func (db *DB) FindOrgAPITokens(ctx context.Context, orgID string) ([]*stagecraft.APIToken, error) {
+	tokens, err := db.findAPITokens(ctx, `t.org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("find organisation's api tokens: %w", err)
+	}
+	return tokens, nil
+}
+
+// findAPITokens lists the live tokens matching scope, newest first.
+func (db *DB) findAPITokens(ctx context.Context, scope string, arg any) ([]*stagecraft.APIToken, error) {
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+apiTokenColumns+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.org_id = $1 AND t.revoked_at IS NULL
-		ORDER BY t.created_at DESC`, orgID)
+		WHERE `+scope+` AND t.revoked_at IS NULL
+		ORDER BY t.created_at DESC`, arg)
 	if err != nil {
-		return nil, fmt.Errorf("find organisation's api tokens: %w", mapErr(err))
+		return nil, mapErr(err)
 	}
 	tokens, err := pgx.CollectRows(rows, scanAPIToken)
-	if err != nil {
-		return nil, fmt.Errorf("find organisation's api tokens: %w", mapErr(err))
-	}
-	return tokens, nil
+	return tokens, mapErr(err)
 }
 
 // RevokeAPIToken revokes one of a user's tokens.
