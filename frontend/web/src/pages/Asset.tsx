@@ -212,9 +212,9 @@ function Links({ asset }: { asset: Asset }) {
           {links.data.items.map((l) => (
             <li key={l.id} style={{ padding: '6px 0' }}>
               <div className="row">
-                <span>{l.recipient_email ?? 'No recipient'}</span>
+                <Link to={`/links/${l.id}`}>{l.recipient_email ?? 'No recipient'}</Link>
                 <span className="spacer" />
-                <span className="badge neutral">{plural(l.opens ?? 0, 'open')}</span>
+                <span className="badge neutral">{plural(l.visits ?? l.opens ?? 0, l.visits !== undefined ? 'visit' : 'open')}</span>
               </div>
               <div className="faint small">
                 Shared {relativeTime(l.created_at)}
