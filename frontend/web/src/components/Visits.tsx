@@ -16,7 +16,7 @@ export function VisitCard({ visit: v, pageCount, current, showAsset }: {
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     // The visit a notification points at is brought into view.
-    if (current) ref.current?.scrollIntoView?.({ block: 'center' });
+    if (current) ref.current?.scrollIntoView({ block: 'center' });
   }, [current]);
   const bars = pageBars(v.pages, pageCount).map((b) => ({ ...b, value: b.seconds, label: duration(b.seconds) }));
   const name = visitorName(v);
@@ -25,7 +25,7 @@ export function VisitCard({ visit: v, pageCount, current, showAsset }: {
       aria-label={`Visit by ${name}`} data-visit-id={v.id}>
       <div className="visit-head">
         <strong>{name}</strong>
-        <span className="badge neutral">{deviceLabel[v.device] ?? v.device}</span>
+        <span className="badge neutral">{(deviceLabel as Partial<Record<string, string>>)[v.device] ?? v.device}</span>
         {v.returning && <span className="badge ok">Returning</span>}
         {v.internal && <span className="badge warn" title="From your organisation: not counted as a prospect">Internal</span>}
         <span className="spacer" />

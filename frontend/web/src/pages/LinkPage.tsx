@@ -30,10 +30,11 @@ export default function LinkPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
   const link = useQuery({ queryKey: ['link', id], queryFn: () => api.getLink(id) });
+  const assetID = link.data?.asset_id ?? '';
   const asset = useQuery({
-    queryKey: ['asset', link.data?.asset_id],
-    queryFn: () => api.getAsset(link.data!.asset_id),
-    enabled: !!link.data,
+    queryKey: ['asset', assetID],
+    queryFn: () => api.getAsset(assetID),
+    enabled: !!assetID,
     retry: false,
   });
   if (link.error) return <ErrorState error={link.error} retry={() => void link.refetch()} />;

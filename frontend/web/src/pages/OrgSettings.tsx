@@ -15,7 +15,7 @@ interface Draft {
 }
 
 const draftOf = (o: Org): Draft => ({
-  name: o.name, logo_url: o.logo_url ?? '', domains: (o.internal_domains ?? []).join('\n'), review_days: String(o.review_days ?? ''),
+  name: o.name, logo_url: o.logo_url ?? '', domains: o.internal_domains.join('\n'), review_days: String(o.review_days),
 });
 
 /** OrgSettings edits the organisation's name, logo and internal email
