@@ -59,3 +59,18 @@ type DeliveryService interface {
 	// Returns EINVALID for a malformed cursor or an unknown status.
 	FindDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, string, error)
 }
+
+// DeliveryAttempt is the outcome of one attempt at a delivery.
+type DeliveryAttempt struct {
+	DeliveryID string
+	Attempt    int
+	At         time.Time
+	OK         bool
+	// StatusCode is the HTTP status of a webhook's answer, 0 otherwise.
+	StatusCode int
+	Error      string
+	// Final is true when no attempt follows a failed one.
+	Final bool
+	// NextAttemptAt is when the next attempt is due after a failure.
+	NextAttemptAt *time.Time
+}
