@@ -58,7 +58,10 @@ func newPreviewFixture(t *testing.T) *previewFixture {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // upload creates an asset from a shared document (skipping the test when
 // the documents are absent), or from body when it is not nil.
@@ -207,7 +210,7 @@ func TestPreviewFailuresLeaveTheWorkerRunning(t *testing.T) {
 	needOffice(t)
 	f := newPreviewFixture(t)
 	bad := map[string]string{
-		"bug53475-password-is-solrcell.docx": "password-protected",
+		"bug53475-password-is-solrcell.docx":                                 "password-protected",
 		"clusterfuzz-testcase-minimized-POIXSLFFuzzer-5463285576892416.pptx": "could not be opened",
 		"poppler-395-0-fuzzed.pdf":                                           "damaged",
 	}
