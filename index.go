@@ -63,7 +63,7 @@ type IndexStore interface {
 	// with forgetText also drops the extracted text so files are read
 	// again. Returns how many assets were enqueued.
 	EnqueueAllIndexJobs(ctx context.Context, forgetText bool) (int, error)
-	// CountIndexJobs returns how many jobs of any kind wait or run.
+	// CountIndexJobs returns how many index jobs (JobIndex) wait or run.
 	CountIndexJobs(ctx context.Context) (int, error)
 
 	FindAssetByID(ctx context.Context, orgID, id string) (*Asset, error)
