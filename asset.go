@@ -87,6 +87,8 @@ type AssetVersion struct {
 
 	// BlobKey is where the file lives in the blob store.
 	BlobKey string
+	// Preview is the state of the version's page previews.
+	Preview Preview
 }
 
 // VisibleTo reports whether u may see the asset at time now: reps see only

@@ -8,6 +8,9 @@ import (
 // IndexJob asks for an asset to be (re)indexed. Jobs are deduplicated per
 // asset: asking again while one waits or runs bumps RequestedAt.
 type IndexJob struct {
+	// Kind is JobIndex or JobPreview; an asset has at most one job of
+	// each kind.
+	Kind        string
 	AssetID     string
 	OrgID       string
 	RequestedAt time.Time
@@ -47,9 +50,10 @@ type IndexResult struct {
 
 // IndexStore is what the indexer needs of the database.
 type IndexStore interface {
-	// ClaimIndexJob leases the next due job to worker for lease, or returns
-	// nil when none is due. Expired leases of dead workers are taken over.
-	ClaimIndexJob(ctx context.Context, worker string, lease time.Duration) (*IndexJob, error)
+	// ClaimIndexJob leases the next due job of kind (JobIndex or
+	// JobPreview) to worker for lease, or returns nil when none is due.
+	// Expired leases of dead workers are taken over.
+	ClaimIndexJob(ctx context.Context, kind, worker string, lease time.Duration) (*IndexJob, error)
 	// CompleteIndexJob removes the job, unless it was requested again
 	// while it ran, in which case it is released to run again.
 	CompleteIndexJob(ctx context.Context, job *IndexJob) error
@@ -59,7 +63,7 @@ type IndexStore interface {
 	// with forgetText also drops the extracted text so files are read
 	// again. Returns how many assets were enqueued.
 	EnqueueAllIndexJobs(ctx context.Context, forgetText bool) (int, error)
-	// CountIndexJobs returns how many jobs wait or run.
+	// CountIndexJobs returns how many index jobs (JobIndex) wait or run.
 	CountIndexJobs(ctx context.Context) (int, error)
 
 	FindAssetByID(ctx context.Context, orgID, id string) (*Asset, error)

@@ -46,6 +46,14 @@ func (s *Server) routes(r *gin.Engine) {
 	timed.GET("/users", admin, s.handleUserList)
 	timed.PATCH("/users/:id", admin, s.handleUserPatch)
 	timed.GET("/audit", admin, s.handleAuditList)
+	timed.GET("/settings", admin, s.handleSettingsGet)
+	timed.PUT("/settings", admin, s.handleSettingsPut)
+	timed.GET("/deliveries", admin, s.handleDeliveryList)
+
+	timed.GET("/notifications", s.handleNotificationList)
+	timed.POST("/notifications/read", s.handleNotificationsRead)
+	timed.GET("/me/notification-settings", s.handleNotificationSettingsGet)
+	timed.PUT("/me/notification-settings", s.handleNotificationSettingsPut)
 
 	timed.GET("/taxonomy", s.handleTaxonomyGet)
 	timed.PUT("/taxonomy", admin, s.handleTaxonomyPut)

@@ -95,7 +95,11 @@ type Server struct {
 	Finder    Finder
 	Sharer    Sharer
 	Library   AssetLibrary
-	Checks    []Check
+	// Notifications is the bell and its settings (notify.Service).
+	Notifications stagecraft.NotificationService
+	Settings      stagecraft.OrgSettingsService
+	Deliveries    stagecraft.DeliveryService
+	Checks        []Check
 	// BlobHandler serves signed URLs of the local blob store under
 	// /blobs/; nil when blobs are served by S3.
 	BlobHandler http.Handler

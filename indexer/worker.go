@@ -73,7 +73,7 @@ func (w *Worker) Run(ctx context.Context, wake <-chan struct{}) {
 // ProcessOne claims and processes one due job. It reports whether there
 // was one; the error is about the queue itself, not the document.
 func (w *Worker) ProcessOne(ctx context.Context) (bool, error) {
-	job, err := w.Store.ClaimIndexJob(ctx, w.ID, w.Lease)
+	job, err := w.Store.ClaimIndexJob(ctx, stagecraft.JobIndex, w.ID, w.Lease)
 	if err != nil || job == nil {
 		return false, err
 	}

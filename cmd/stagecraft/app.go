@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/api"
 	"github.com/stagecraft/stagecraft/auth"
@@ -19,6 +21,7 @@ import (
 	"github.com/stagecraft/stagecraft/indexer/meili"
 	"github.com/stagecraft/stagecraft/internal/wire"
 	"github.com/stagecraft/stagecraft/library"
+	"github.com/stagecraft/stagecraft/smtp"
 	"github.com/stagecraft/stagecraft/storage/blob"
 	"github.com/stagecraft/stagecraft/storage/postgres"
 )
@@ -34,6 +37,10 @@ type App struct {
 	API     *api.Server
 	Search  stagecraft.SearchIndex
 	Indexer *indexer.Worker
+	// Services are the wired services (the delivery queue starts over them).
+	Services *wire.Services
+	// Mailer is nil when mail is off (no SMTP_URL).
+	Mailer stagecraft.Mailer
 }
 
 // openApp connects to the database and the blob store and wires the
@@ -64,15 +71,25 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, fmt.Errorf("CORS_ORIGINS: %w", err)
 	}
+	var mailer stagecraft.Mailer
+	if cfg.SMTPURL != "" {
+		m, err := smtp.New(smtp.Config{URL: cfg.SMTPURL, From: cfg.MailFrom})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		mailer = m
+	}
 	host, _ := os.Hostname()
 	svc := wire.Build(wire.Deps{
 		DB: db, Blobs: blobs, Search: search, BlobHandler: blobHandler, Log: log, Now: time.Now,
 		PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUploadMB << 20, JWTSecret: cfg.JWTSecret, JWTTTL: cfg.JWTTTL,
 		CORS: cors, TrustedProxies: cfg.TrustedProxies, WebApp: frontend.WebApp(),
-		WorkerID: fmt.Sprintf("%s/%d", host, os.Getpid()),
+		WorkerID: fmt.Sprintf("%s/%d", host, os.Getpid()), Mailer: mailer,
+		OutboundAllowPrivate: cfg.OutboundAllowPrivate,
 	})
 	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs, Search: search,
-		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer}
+		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer, Services: svc, Mailer: mailer}
 	return app, nil
 }
 
@@ -213,4 +230,29 @@ func (a *App) analyticsLoop(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// runQueue works the durable queue (mail, Slack-format messages, daily
+// digests) until ctx ends, then stops it: running deliveries get a few
+// seconds to finish; any cut short is tried again after the restart.
+func (a *App) runQueue(ctx context.Context, g *errgroup.Group) error {
+	if a.Mailer == nil {
+		a.Log.Info("mail is off: SMTP_URL is not set; notifications still show in the app and go to Slack")
+	} else if m, ok := a.Mailer.(*smtp.Mailer); ok {
+		a.Log.Info("mail is on", slog.String("smtp", m.Addr()), slog.String("from", a.Config.MailFrom))
+	}
+	if a.Config.OutboundAllowPrivate {
+		a.Log.Warn("OUTBOUND_ALLOW_PRIVATE is on: Slack and webhook URLs may reach loopback and private addresses")
+	}
+	q, err := a.Services.StartQueue(ctx, a.DB, wire.QueueOptions{Workers: a.Config.DeliveryWorkers})
+	if err != nil {
+		return err
+	}
+	g.Go(func() error {
+		<-ctx.Done()
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return q.Stop(stop)
+	})
+	return nil
 }

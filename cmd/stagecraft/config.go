@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stagecraft/stagecraft/api"
+	"github.com/stagecraft/stagecraft/smtp"
 )
 
 // Config is the whole configuration, read from the environment.
@@ -44,6 +45,14 @@ type Config struct {
 	// CORSOrigins are the origins allowed to call the API from a browser
 	// (the extension's); see api.NewOriginPolicy.
 	CORSOrigins []string
+	// SMTPURL is where mail goes (smtp:// or smtps://); "" turns mail off.
+	SMTPURL  string
+	MailFrom string
+	// OutboundAllowPrivate lets Slack-format and webhook URLs reach
+	// loopback, private and link-local addresses.
+	OutboundAllowPrivate bool
+	// DeliveryWorkers is how many deliveries (mail, Slack) run at once.
+	DeliveryWorkers int
 
 	// jwtSecretGenerated is true when the secret came from DATA_DIR.
 	jwtSecretGenerated bool
@@ -66,6 +75,8 @@ func defaultConfig() Config {
 		// Extraction is CPU-bound; one worker per core is plenty.
 		IndexWorkers: min(runtime.NumCPU(), 4),
 		CORSOrigins:  api.DefaultCORSOrigins,
+		// Deliveries wait on the network, not the CPU.
+		DeliveryWorkers: 10,
 	}
 }
 
@@ -113,6 +124,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.S3SecretKey = secret("S3_SECRET_KEY")
 	c.MeiliAPIKey = secret("MEILI_API_KEY")
 	c.AdminPassword = secret("ADMIN_PASSWORD")
+	c.SMTPURL = strings.TrimSpace(secret("SMTP_URL"))
+	str("MAIL_FROM", &c.MailFrom)
 	if v := secret("JWT_SECRET"); v != "" {
 		if len(v) < 32 {
 			bad("JWT_SECRET", "must be at least 32 characters (it is %d)", len(v))
@@ -158,6 +171,33 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			bad("S3_USE_SSL", "%q is not true or false", v)
 		}
 		c.S3UseSSL = b
+	}
+	if v := getenv("OUTBOUND_ALLOW_PRIVATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("OUTBOUND_ALLOW_PRIVATE", "%q is not true or false", v)
+		}
+		c.OutboundAllowPrivate = b
+	}
+	if v := getenv("DELIVERY_WORKERS"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 100 {
+			bad("DELIVERY_WORKERS", "%q is not a whole number from 1 to 100", v)
+		} else {
+			c.DeliveryWorkers = n
+		}
+	}
+	if c.MailFrom == "" {
+		host := "localhost"
+		if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+		c.MailFrom = "Stagecraft <noreply@" + host + ">"
+	}
+	if c.SMTPURL != "" {
+		if _, err := smtp.New(smtp.Config{URL: c.SMTPURL, From: c.MailFrom}); err != nil {
+			bad("SMTP_URL", "%v (want smtp://[user:pass@]host:port or smtps://…; MAIL_FROM %q)", err, c.MailFrom)
+		}
 	}
 	if v := getenv("TRUSTED_PROXIES"); v != "" {
 		for _, p := range strings.Split(v, ",") {

@@ -140,6 +140,9 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, withAPI bool) e
 	g.Go(func() error { app.sweepLoop(ctx, 10*time.Minute); return nil })
 	g.Go(func() error { app.analyticsLoop(ctx, 5*time.Second); return nil })
 	app.runIndexers(ctx, g, cfg.IndexWorkers)
+	if err := app.runQueue(ctx, g); err != nil {
+		return err
+	}
 	if withAPI {
 		h, err := app.API.Handler()
 		if err != nil {

@@ -5,6 +5,7 @@
 package wire
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -16,7 +17,9 @@ import (
 	"github.com/stagecraft/stagecraft/discover"
 	"github.com/stagecraft/stagecraft/indexer"
 	"github.com/stagecraft/stagecraft/indexer/extract"
+	"github.com/stagecraft/stagecraft/internal/outbound"
 	"github.com/stagecraft/stagecraft/library"
+	"github.com/stagecraft/stagecraft/notify"
 	"github.com/stagecraft/stagecraft/share"
 	"github.com/stagecraft/stagecraft/storage/postgres"
 )
@@ -41,6 +44,9 @@ type Deps struct {
 	WebApp         fs.FS // nil: no web app
 	// WorkerID names the index worker in job leases.
 	WorkerID string
+	// OutboundAllowPrivate lets outgoing URLs (Slack, webhooks) reach
+	// loopback, private and link-local addresses.
+	OutboundAllowPrivate bool
 }
 
 // Services are the built services and the server over them.
@@ -50,6 +56,7 @@ type Services struct {
 	Discover *discover.Service
 	Share    *share.Service
 	Indexer  *indexer.Worker
+	Notify   *notify.Service
 	Search   stagecraft.SearchIndex
 	API      *api.Server
 }
@@ -69,6 +76,11 @@ const (
 	urlTTL = 5 * time.Minute
 	// An upload with no row after this long was abandoned.
 	orphanAge = 24 * time.Hour
+	// A user on the daily digest gets at most one this often; the queue
+	// looks for digests due every digestCheck.
+	digestEvery, digestCheck = 24 * time.Hour, 10 * time.Minute
+	// One Slack-format (or webhook) request may take this long.
+	outboundTimeout = 10 * time.Second
 )
 
 // Build wires the services over d.
@@ -95,12 +107,18 @@ func Build(d Deps) *Services {
 		CacheTTL:    credentialCache,
 	}
 	s.Discover = &discover.Service{Search: d.Search, Assets: d.DB, Deals: d.DB, Taxonomy: d.DB, Analytics: d.DB, Now: now}
+	s.Notify = &notify.Service{
+		Store: d.DB, Mailer: d.Mailer, Guard: &outbound.Guard{AllowPrivate: d.OutboundAllowPrivate},
+		HTTPTimeout: outboundTimeout, PublicURL: d.PublicURL, DigestEvery: digestEvery,
+		Backoff: notify.Backoff, Log: d.Log, Now: now,
+	}
 	s.Share = &share.Service{Assets: s.Library, Deals: d.DB, Links: d.DB, Now: now}
 	s.API = &api.Server{
 		Auth: s.Auth, Users: d.DB, Audit: d.DB, Taxonomy: d.DB, Assets: d.DB, Deals: d.DB, Links: d.DB,
 		Analytics: d.DB, Events: d.DB, Library: s.Library, Finder: s.Discover, Sharer: s.Share,
 		BlobHandler: d.BlobHandler, Log: d.Log, Now: now, PublicURL: d.PublicURL, MaxUpload: d.MaxUpload,
 		TrustedProxies: d.TrustedProxies, CORS: d.CORS, WebApp: d.WebApp,
+		Notifications: s.Notify, Settings: d.DB, Deliveries: d.DB,
 		Checks: []api.Check{
 			{Name: "postgres", Ping: d.DB.Ping},
 			{Name: "storage", Ping: d.Blobs.Ping},
@@ -108,4 +126,37 @@ func Build(d Deps) *Services {
 		},
 	}
 	return s
+}
+
+// QueueOptions tune the delivery queue; zero values take the defaults.
+type QueueOptions struct {
+	Workers int
+	// Poll is how often the queue looks for jobs besides insert
+	// notifications (tests shorten it).
+	Poll time.Duration
+	// Backoff replaces notify.Backoff (tests shorten it).
+	Backoff func(attempt int) time.Duration
+}
+
+// StartQueue starts the workers of the durable queue over db: deliveries
+// (mail, Slack-format) and the daily digests. Jobs committed before a
+// restart are worked after it. Stop the queue before closing db.
+func (s *Services) StartQueue(ctx context.Context, db *postgres.DB, o QueueOptions) (*postgres.Queue, error) {
+	backoff := o.Backoff
+	if backoff == nil {
+		backoff = notify.Backoff
+	}
+	s.Notify.Backoff = backoff
+	return db.StartQueue(ctx, postgres.QueueConfig{
+		Deliver: func(ctx context.Context, j postgres.DeliveryJob) error {
+			return s.Notify.Deliver(ctx, j.DeliveryID, j.Attempt, j.Final)
+		},
+		Backoff:     backoff,
+		Digest:      s.Notify.SendDigests,
+		DigestEvery: digestCheck,
+		Workers:     o.Workers,
+		Poll:        o.Poll,
+		Timeout:     time.Minute,
+		Log:         s.Notify.Log,
+	})
 }

@@ -20,19 +20,25 @@ const assetSelect = `
 	       a.stages, a.personas, a.industries, a.products, a.tags, a.expires_at, a.owner_id,
 	       a.index_status, a.index_error, a.thumbnail_key, a.created_at, a.updated_at,
 	       v.id, v.number, v.filename, v.content_type, v.size, v.sha256, v.page_count,
-	       v.blob_key, v.uploaded_by, v.created_at
+	       v.blob_key, v.uploaded_by, v.created_at,
+	       v.preview_status, v.preview_error, v.preview_pages, v.preview_page_sizes, v.preview_key
 	FROM assets a JOIN asset_versions v ON v.id = a.current_version_id`
 
 func scanAsset(row pgx.Row) (*stagecraft.Asset, error) {
 	var a stagecraft.Asset
 	var v stagecraft.AssetVersion
 	var owner, thumb, uploadedBy *string
+	var pv previewColumns
 	err := row.Scan(&a.ID, &a.OrgID, &a.Title, &a.TitleFromFilename, &a.Description, &a.Type, &a.Status,
 		&a.Stages, &a.Personas, &a.Industries, &a.Products, &a.Tags, &a.ExpiresAt, &owner,
 		&a.IndexStatus, &a.IndexError, &thumb, &a.CreatedAt, &a.UpdatedAt,
 		&v.ID, &v.Number, &v.Filename, &v.ContentType, &v.Size, &v.SHA256, &v.PageCount,
-		&v.BlobKey, &uploadedBy, &v.CreatedAt)
+		&v.BlobKey, &uploadedBy, &v.CreatedAt,
+		&pv.status, &pv.err, &pv.pages, &pv.sizes, &pv.key)
 	if err != nil {
+		return nil, err
+	}
+	if v.Preview, err = pv.preview(); err != nil {
 		return nil, err
 	}
 	a.OwnerID, a.ThumbnailKey, v.UploadedBy = deref(owner), deref(thumb), deref(uploadedBy)
@@ -99,6 +105,9 @@ func (db *DB) CreateAsset(ctx context.Context, a *stagecraft.Asset, v *stagecraf
 			map[string]any{"title": a.Title, "status": a.Status, "filename": v.Filename}); err != nil {
 			return err
 		}
+		if err := enqueuePreview(ctx, tx, a.OrgID, v, now); err != nil {
+			return err
+		}
 		return enqueueIndex(ctx, tx, a.OrgID, a.ID, now)
 	})
 	if err != nil {
@@ -109,12 +118,13 @@ func (db *DB) CreateAsset(ctx context.Context, a *stagecraft.Asset, v *stagecraf
 }
 
 func insertVersion(ctx context.Context, tx pgx.Tx, orgID string, v *stagecraft.AssetVersion) error {
+	v.Preview = stagecraft.Preview{Status: stagecraft.InitialPreviewStatus(v.ContentType)}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO asset_versions (id, org_id, asset_id, number, filename, content_type, size, sha256,
-		                            page_count, blob_key, uploaded_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		                            page_count, blob_key, uploaded_by, created_at, preview_status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		v.ID, orgID, v.AssetID, v.Number, v.Filename, v.ContentType, v.Size, v.SHA256,
-		v.PageCount, v.BlobKey, nullable(v.UploadedBy), v.CreatedAt)
+		v.PageCount, v.BlobKey, nullable(v.UploadedBy), v.CreatedAt, v.Preview.Status)
 	if err != nil {
 		return fmt.Errorf("insert version: %w", err)
 	}
@@ -155,6 +165,9 @@ func (db *DB) AddVersion(ctx context.Context, orgID string, v *stagecraft.AssetV
 			return fmt.Errorf("set current version: %w", err)
 		}
 		if err := enqueueIndex(ctx, tx, orgID, a.ID, v.CreatedAt); err != nil {
+			return err
+		}
+		if err := enqueuePreview(ctx, tx, orgID, v, v.CreatedAt); err != nil {
 			return err
 		}
 		a, err = scanAsset(tx.QueryRow(ctx, assetSelect+` WHERE a.id = $1`, a.ID))
@@ -273,15 +286,22 @@ func (db *DB) FindVersions(ctx context.Context, orgID, assetID string) ([]*stage
 	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, asset_id, number, filename, content_type, size, sha256, page_count, blob_key,
-		       coalesce(uploaded_by::text, ''), created_at
+		       coalesce(uploaded_by::text, ''), created_at,
+		       preview_status, preview_error, preview_pages, preview_page_sizes, preview_key
 		FROM asset_versions WHERE asset_id = $1 AND org_id = $2 ORDER BY number DESC`, assetID, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("find versions: %w", mapErr(err))
 	}
 	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*stagecraft.AssetVersion, error) {
 		var v stagecraft.AssetVersion
+		var pv previewColumns
 		err := r.Scan(&v.ID, &v.AssetID, &v.Number, &v.Filename, &v.ContentType, &v.Size, &v.SHA256,
-			&v.PageCount, &v.BlobKey, &v.UploadedBy, &v.CreatedAt)
+			&v.PageCount, &v.BlobKey, &v.UploadedBy, &v.CreatedAt,
+			&pv.status, &pv.err, &pv.pages, &pv.sizes, &pv.key)
+		if err != nil {
+			return nil, err
+		}
+		v.Preview, err = pv.preview()
 		return &v, err
 	})
 	if err != nil {

@@ -20,15 +20,22 @@ const indexChannel = "stagecraft_index"
 // enqueueIndex asks for an asset to be indexed, in the caller's
 // transaction: the job exists if and only if the change it is for commits.
 func enqueueIndex(ctx context.Context, tx pgx.Tx, orgID, assetID string, now time.Time) error {
+	return enqueueJob(ctx, tx, stagecraft.JobIndex, orgID, assetID, now)
+}
+
+// enqueueJob asks for a job of kind on an asset, in the caller's
+// transaction. Asking again while one waits or runs bumps requested_at,
+// so the running one is released to run again when it completes.
+func enqueueJob(ctx context.Context, tx pgx.Tx, kind, orgID, assetID string, now time.Time) error {
 	_, err := tx.Exec(ctx, `
-		INSERT INTO index_jobs (asset_id, org_id, requested_at, run_after)
-		VALUES ($1, $2, $3, $3)
-		ON CONFLICT (asset_id) DO UPDATE SET
+		INSERT INTO index_jobs (asset_id, org_id, kind, requested_at, run_after)
+		VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT (asset_id, kind) DO UPDATE SET
 		    requested_at = EXCLUDED.requested_at,
 		    run_after = least(index_jobs.run_after, EXCLUDED.run_after),
-		    attempts = 0`, assetID, orgID, now)
+		    attempts = 0`, assetID, orgID, kind, now)
 	if err != nil {
-		return fmt.Errorf("enqueue index job: %w", err)
+		return fmt.Errorf("enqueue %s job: %w", kind, err)
 	}
 	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, indexChannel); err != nil {
 		return fmt.Errorf("notify index workers: %w", err)
@@ -39,19 +46,19 @@ func enqueueIndex(ctx context.Context, tx pgx.Tx, orgID, assetID string, now tim
 // ClaimIndexJob leases the next due job. SKIP LOCKED lets any number of
 // workers, on any number of machines, claim jobs without blocking on each
 // other or taking the same one.
-func (db *DB) ClaimIndexJob(ctx context.Context, worker string, lease time.Duration) (*stagecraft.IndexJob, error) {
+func (db *DB) ClaimIndexJob(ctx context.Context, kind, worker string, lease time.Duration) (*stagecraft.IndexJob, error) {
 	now := db.Now().UTC()
 	var j stagecraft.IndexJob
 	err := db.Pool.QueryRow(ctx, `
 		UPDATE index_jobs SET locked_by = $1, locked_until = $2::timestamptz + $3::interval, attempts = attempts + 1
-		WHERE asset_id = (
+		WHERE kind = $4 AND asset_id = (
 		    SELECT asset_id FROM index_jobs
-		    WHERE run_after <= $2 AND (locked_until IS NULL OR locked_until < $2)
+		    WHERE kind = $4 AND run_after <= $2 AND (locked_until IS NULL OR locked_until < $2)
 		    ORDER BY run_after
 		    LIMIT 1
 		    FOR UPDATE SKIP LOCKED)
-		RETURNING asset_id, org_id, requested_at, attempts`, worker, now, lease).
-		Scan(&j.AssetID, &j.OrgID, &j.RequestedAt, &j.Attempts)
+		RETURNING kind, asset_id, org_id, requested_at, attempts`, worker, now, lease, kind).
+		Scan(&j.Kind, &j.AssetID, &j.OrgID, &j.RequestedAt, &j.Attempts)
 	if err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, nil
@@ -64,14 +71,15 @@ func (db *DB) ClaimIndexJob(ctx context.Context, worker string, lease time.Durat
 // CompleteIndexJob removes a finished job, or releases it when the asset
 // changed again while it ran.
 func (db *DB) CompleteIndexJob(ctx context.Context, job *stagecraft.IndexJob) error {
-	tag, err := db.Pool.Exec(ctx, `DELETE FROM index_jobs WHERE asset_id = $1 AND requested_at = $2`,
-		job.AssetID, job.RequestedAt)
+	tag, err := db.Pool.Exec(ctx, `DELETE FROM index_jobs WHERE asset_id = $1 AND kind = $2 AND requested_at = $3`,
+		job.AssetID, jobKind(job), job.RequestedAt)
 	if err != nil {
 		return fmt.Errorf("complete index job: %w", mapErr(err))
 	}
 	if tag.RowsAffected() == 0 {
 		_, err = db.Pool.Exec(ctx, `
-			UPDATE index_jobs SET locked_by = NULL, locked_until = NULL, attempts = 0 WHERE asset_id = $1`, job.AssetID)
+			UPDATE index_jobs SET locked_by = NULL, locked_until = NULL, attempts = 0
+			WHERE asset_id = $1 AND kind = $2`, job.AssetID, jobKind(job))
 		if err != nil {
 			return fmt.Errorf("release index job: %w", mapErr(err))
 		}
@@ -82,12 +90,20 @@ func (db *DB) CompleteIndexJob(ctx context.Context, job *stagecraft.IndexJob) er
 // RetryIndexJob releases a job to run again later.
 func (db *DB) RetryIndexJob(ctx context.Context, job *stagecraft.IndexJob, retryAt time.Time, cause string) error {
 	_, err := db.Pool.Exec(ctx, `
-		UPDATE index_jobs SET locked_by = NULL, locked_until = NULL, run_after = $2, last_error = $3
-		WHERE asset_id = $1`, job.AssetID, retryAt, cause)
+		UPDATE index_jobs SET locked_by = NULL, locked_until = NULL, run_after = $3, last_error = $4
+		WHERE asset_id = $1 AND kind = $2`, job.AssetID, jobKind(job), retryAt, cause)
 	if err != nil {
 		return fmt.Errorf("retry index job: %w", mapErr(err))
 	}
 	return nil
+}
+
+// jobKind is the job's kind; a job made by hand without one is an index job.
+func jobKind(job *stagecraft.IndexJob) string {
+	if job.Kind == "" {
+		return stagecraft.JobIndex
+	}
+	return job.Kind
 }
 
 // EnqueueAllIndexJobs enqueues every asset of every organisation.
@@ -100,9 +116,9 @@ func (db *DB) EnqueueAllIndexJobs(ctx context.Context, forgetText bool) (int, er
 			}
 		}
 		tag, err := tx.Exec(ctx, `
-			INSERT INTO index_jobs (asset_id, org_id, requested_at, run_after)
-			SELECT id, org_id, $1, $1 FROM assets
-			ON CONFLICT (asset_id) DO UPDATE SET requested_at = EXCLUDED.requested_at,
+			INSERT INTO index_jobs (asset_id, org_id, kind, requested_at, run_after)
+			SELECT id, org_id, 'index', $1, $1 FROM assets
+			ON CONFLICT (asset_id, kind) DO UPDATE SET requested_at = EXCLUDED.requested_at,
 			    run_after = EXCLUDED.run_after, attempts = 0`, db.Now().UTC())
 		if err != nil {
 			return err
@@ -117,10 +133,19 @@ func (db *DB) EnqueueAllIndexJobs(ctx context.Context, forgetText bool) (int, er
 	return n, nil
 }
 
-// CountIndexJobs returns how many jobs wait or run.
+// CountIndexJobs returns how many index jobs wait or run.
 func (db *DB) CountIndexJobs(ctx context.Context) (int, error) {
+	return db.countJobs(ctx, stagecraft.JobIndex)
+}
+
+// CountPreviewJobs returns how many preview jobs wait or run.
+func (db *DB) CountPreviewJobs(ctx context.Context) (int, error) {
+	return db.countJobs(ctx, stagecraft.JobPreview)
+}
+
+func (db *DB) countJobs(ctx context.Context, kind string) (int, error) {
 	var n int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM index_jobs`).Scan(&n); err != nil {
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM index_jobs WHERE kind = $1`, kind).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count index jobs: %w", mapErr(err))
 	}
 	return n, nil
@@ -171,7 +196,11 @@ func (db *DB) SaveAssetText(ctx context.Context, t *stagecraft.AssetText) error 
 func (db *DB) SaveIndexResult(ctx context.Context, r *stagecraft.IndexResult) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
-			UPDATE assets SET index_status = $4, index_error = $5, thumbnail_key = $6,
+			UPDATE assets SET index_status = $4, index_error = $5,
+			       -- The preview job may have set the thumbnail of a deck
+			       -- meanwhile; a new version clears it (AddVersion), so
+			       -- any key present is the current version's.
+			       thumbnail_key = coalesce($6, thumbnail_key),
 			       title = CASE WHEN title_from_filename AND $7 <> '' THEN $7 ELSE title END
 			WHERE id = $1 AND org_id = $2 AND current_version_id = $3`,
 			r.AssetID, r.OrgID, r.VersionID, r.Status, nullable(r.Error), nullable(r.ThumbnailKey), r.DocumentTitle)

@@ -25,7 +25,7 @@ func TestIndexQueueSharedByWorkers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				job, err := f.db.ClaimIndexJob(ctx, "worker-"+strconv.Itoa(w), time.Minute)
+				job, err := f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "worker-"+strconv.Itoa(w), time.Minute)
 				if err != nil {
 					t.Error(err)
 					return
@@ -63,26 +63,26 @@ func TestIndexJobLeaseRetryAndRequeue(t *testing.T) {
 	f.db.Now = func() time.Time { return now }
 	a := createAsset(t, f, f.marketer, nil)
 
-	job, err := f.db.ClaimIndexJob(ctx, "dies", time.Minute)
+	job, err := f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "dies", time.Minute)
 	if err != nil || job == nil || job.AssetID != a.ID || job.Attempts != 1 {
 		t.Fatalf("claim = %+v, %v", job, err)
 	}
-	if j, _ := f.db.ClaimIndexJob(ctx, "other", time.Minute); j != nil {
+	if j, _ := f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "other", time.Minute); j != nil {
 		t.Fatal("a leased job was claimed twice")
 	}
 	// The first worker dies; once its lease expires another takes over.
 	now = now.Add(2 * time.Minute)
-	job, err = f.db.ClaimIndexJob(ctx, "other", time.Minute)
+	job, err = f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "other", time.Minute)
 	if err != nil || job == nil || job.Attempts != 2 {
 		t.Fatalf("takeover = %+v, %v", job, err)
 	}
 	// A temporary failure: released, not due until the retry time.
 	must(t, f.db.RetryIndexJob(ctx, job, now.Add(30*time.Second), "storage down"))
-	if j, _ := f.db.ClaimIndexJob(ctx, "other", time.Minute); j != nil {
+	if j, _ := f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "other", time.Minute); j != nil {
 		t.Fatal("a job was claimed before its retry time")
 	}
 	now = now.Add(31 * time.Second)
-	job, _ = f.db.ClaimIndexJob(ctx, "other", time.Minute)
+	job, _ = f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "other", time.Minute)
 	if job == nil {
 		t.Fatal("job not due after its retry time")
 	}
@@ -91,7 +91,7 @@ func TestIndexJobLeaseRetryAndRequeue(t *testing.T) {
 	_, err = f.db.UpdateAsset(ctx, f.org.ID, a.ID, func(a *stagecraft.Asset) error { a.Title = "New"; return nil })
 	must(t, err)
 	must(t, f.db.CompleteIndexJob(ctx, job))
-	again, _ := f.db.ClaimIndexJob(ctx, "other", time.Minute)
+	again, _ := f.db.ClaimIndexJob(ctx, stagecraft.JobIndex, "other", time.Minute)
 	if again == nil || again.Attempts != 1 {
 		t.Fatalf("the change made while indexing was lost: %+v", again)
 	}

@@ -104,5 +104,8 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
-	return applied, nil
+	// River's tables (the job queue) in step with ours, under the same lock.
+	river, err := db.migrateRiver(ctx)
+	applied = append(applied, river...)
+	return applied, err
 }

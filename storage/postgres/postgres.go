@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/stagecraft/stagecraft"
 )
@@ -28,6 +30,11 @@ type DB struct {
 	log  *slog.Logger
 
 	events eventWriter
+
+	// jobs enqueues River jobs in callers' transactions (see queue.go).
+	jobsOnce sync.Once
+	jobs     *river.Client[pgx.Tx]
+	jobsErr  error
 }
 
 // requestBudget bounds background writes that no request deadline covers.
