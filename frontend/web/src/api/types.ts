@@ -208,6 +208,16 @@ export interface NotificationSettings {
   slack_webhook_url: string | null;
   types: Record<string, boolean>;
   slack_status?: { failing: boolean; reason: string | null } | null;
+  /** Set while the Slack URL refuses messages (the server's other spelling of slack_status). */
+  slack_failing?: { since: string; reason: string } | null;
+}
+
+/** slackFailure is why the Slack URL stopped taking messages, or null
+ * while it works; servers say it as slack_status or slack_failing. */
+export function slackFailure(s: NotificationSettings): { reason: string | null; since: string | null } | null {
+  if (s.slack_failing) return { reason: s.slack_failing.reason || null, since: s.slack_failing.since };
+  if (s.slack_status?.failing) return { reason: s.slack_status.reason, since: null };
+  return null;
 }
 
 export interface OrgSettings {

@@ -21,7 +21,7 @@ describe('NotificationSettings', () => {
       'PUT /api/v1/me/notification-settings': (_u, init) => json({ ...saved, ...(JSON.parse(init.body as string) as object), slack_status: { failing: false, reason: null } }),
     });
     renderApp(<NotificationSettings />);
-    expect(await screen.findByText(/Deliveries to this webhook are failing: HTTP 404 from hooks.slack.com/)).toBeInTheDocument();
+    expect(await screen.findByText(/Deliveries to this webhook are failing\s*: HTTP 404 from hooks.slack.com/)).toBeInTheDocument();
     expect(screen.getByLabelText('Right away')).toBeChecked();
     await userEvent.click(screen.getByLabelText('Daily digest'));
     await userEvent.click(screen.getByLabelText('New collateral fits one of my open deals'));
@@ -31,6 +31,15 @@ describe('NotificationSettings', () => {
     expect(JSON.parse(calls.find((c) => c.method === 'PUT')!.init.body as string)).toEqual({
       email: 'daily', slack_webhook_url: null, types: { 'link.opened': true, 'asset.published': false },
     });
+  });
+
+  it('reads the failing state as slack_failing too', async () => {
+    signIn(rep);
+    mockAPI({
+      'GET /api/v1/me/notification-settings': () => json({ ...saved, slack_status: undefined, slack_failing: { since: '2026-12-02T08:00:00Z', reason: 'HTTP 410' } }),
+    });
+    renderApp(<NotificationSettings />);
+    expect(await screen.findByText(/failing since .*2026.*: HTTP 410/)).toBeInTheDocument();
   });
 
   it('shows a refused webhook URL next to it', async () => {

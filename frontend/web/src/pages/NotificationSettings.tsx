@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { errorMessage } from '../api/client';
 import * as api from '../api/endpoints';
-import type { EmailFrequency, NotificationSettings as Settings } from '../api/types';
+import { slackFailure, type EmailFrequency, type NotificationSettings as Settings } from '../api/types';
 import { FieldError, fieldError } from '../components/LinkOptions';
 import { ErrorState, Loading, useToast } from '../components/ui';
+import { localDateTime } from '../lib/format';
 
 export const typeLabels: Record<string, string> = {
   'link.opened': 'Someone opens a link I shared',
@@ -15,13 +16,19 @@ export const typeLabels: Record<string, string> = {
   'asset.published': 'New collateral fits one of my open deals',
 };
 
+/** typeOrder puts the known kinds first, in the order above. */
+const typeOrder = (t: string) => {
+  const i = Object.keys(typeLabels).indexOf(t);
+  return i < 0 ? 99 : i;
+};
+
 const emailChoices: { key: EmailFrequency; label: string; hint: string }[] = [
   { key: 'instant', label: 'Right away', hint: 'One email per notification.' },
   { key: 'daily', label: 'Daily digest', hint: 'One email a day with everything new.' },
   { key: 'off', label: 'Off', hint: 'Only the bell in Stagecraft (and Slack, if set).' },
 ];
 
-type Draft = Omit<Settings, 'slack_status' | 'slack_webhook_url'> & { slack_webhook_url: string };
+type Draft = Pick<Settings, 'email' | 'types'> & { slack_webhook_url: string };
 
 const draftOf = (s: Settings): Draft => ({ email: s.email, slack_webhook_url: s.slack_webhook_url ?? '', types: { ...s.types } });
 
@@ -57,8 +64,8 @@ function SettingsForm({ saved }: { saved: Settings }) {
     e.preventDefault();
     save.mutate();
   };
-  const types = Object.keys(draft.types).sort((a, b) => (typeLabels[a] ? 0 : 1) - (typeLabels[b] ? 0 : 1));
-  const failing = saved.slack_status?.failing && saved.slack_webhook_url;
+  const types = Object.keys(draft.types).sort((a, b) => typeOrder(a) - typeOrder(b) || a.localeCompare(b));
+  const failure = saved.slack_webhook_url ? slackFailure(saved) : null;
   return (
     <form className="panel" style={{ marginBottom: 16, maxWidth: 760 }} onSubmit={submit} aria-labelledby="notify-title" noValidate>
       <h2 id="notify-title">Notifications</h2>
@@ -77,9 +84,10 @@ function SettingsForm({ saved }: { saved: Settings }) {
       </fieldset>
       <div className="field">
         <label htmlFor="slack-url">Slack webhook URL (optional)</label>
-        {failing && (
+        {failure && (
           <div className="alert warn" role="status">
-            Deliveries to this webhook are failing{saved.slack_status?.reason ? `: ${saved.slack_status.reason}` : '.'} Check the URL or make a new one.
+            Deliveries to this webhook are failing{failure.since ? ` since ${localDateTime(failure.since)}` : ''}
+            {failure.reason ? `: ${failure.reason}.` : '.'} Check the URL or make a new one; saving a URL tries again.
           </div>
         )}
         <input id="slack-url" className="input" type="url" inputMode="url" value={draft.slack_webhook_url} maxLength={2000}
