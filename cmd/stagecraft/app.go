@@ -16,6 +16,7 @@ import (
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/frontend"
 	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/convert"
 	"github.com/stagecraft/stagecraft/indexer/meili"
 	"github.com/stagecraft/stagecraft/internal/wire"
 	"github.com/stagecraft/stagecraft/library"
@@ -34,6 +35,10 @@ type App struct {
 	API     *api.Server
 	Search  stagecraft.SearchIndex
 	Indexer *indexer.Worker
+	// Previews makes page previews; Converter tells whether LibreOffice
+	// is installed.
+	Previews  *indexer.PreviewWorker
+	Converter *convert.Converter
 }
 
 // openApp connects to the database and the blob store and wires the
@@ -70,9 +75,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		PublicURL: cfg.PublicURL, MaxUpload: cfg.MaxUploadMB << 20, JWTSecret: cfg.JWTSecret, JWTTTL: cfg.JWTTTL,
 		CORS: cors, TrustedProxies: cfg.TrustedProxies, WebApp: frontend.WebApp(),
 		WorkerID: fmt.Sprintf("%s/%d", host, os.Getpid()),
+		Convert: convert.Limits{Timeout: cfg.ConvertTimeout, MaxMemory: cfg.ConvertMaxMemoryMB << 20,
+			MaxPages: cfg.PreviewMaxPages},
+		Soffice: cfg.SofficePath,
 	})
 	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs, Search: search,
-		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer}
+		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer,
+		Previews: svc.Previews, Converter: svc.Converter}
 	return app, nil
 }
 

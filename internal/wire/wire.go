@@ -15,6 +15,7 @@ import (
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/discover"
 	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/convert"
 	"github.com/stagecraft/stagecraft/indexer/extract"
 	"github.com/stagecraft/stagecraft/library"
 	"github.com/stagecraft/stagecraft/share"
@@ -41,6 +42,10 @@ type Deps struct {
 	WebApp         fs.FS // nil: no web app
 	// WorkerID names the index worker in job leases.
 	WorkerID string
+	// Convert bounds page previews (zero fields: convert's defaults);
+	// Soffice is LibreOffice's binary ("" = soffice on PATH).
+	Convert convert.Limits
+	Soffice string
 }
 
 // Services are the built services and the server over them.
@@ -50,8 +55,12 @@ type Services struct {
 	Discover *discover.Service
 	Share    *share.Service
 	Indexer  *indexer.Worker
-	Search   stagecraft.SearchIndex
-	API      *api.Server
+	Previews *indexer.PreviewWorker
+	// Converter makes the page previews; CanConvert tells whether
+	// LibreOffice is installed.
+	Converter *convert.Converter
+	Search    stagecraft.SearchIndex
+	API       *api.Server
 }
 
 // Settings that are policy rather than configuration: the same for every
@@ -83,6 +92,15 @@ func Build(d Deps) *Services {
 		Log: d.Log, Now: now, ID: d.WorkerID,
 		Lease: 10 * time.Minute, MaxAttempts: 8, Poll: 2 * time.Second,
 	}
+	conv := convert.New(d.Convert, d.Soffice)
+	s.Converter = conv
+	s.Previews = &indexer.PreviewWorker{
+		Store: d.DB, Blobs: d.Blobs, Renderer: conv, Thumbnails: s.Indexer.Extractor, Log: d.Log, Now: now,
+		ID: d.WorkerID, MaxAttempts: 8, Poll: 2 * time.Second,
+		// Longer than a conversion and a rendering at their limits, plus
+		// the uploads of the pages.
+		Lease: 2*convertTimeout(d.Convert) + 5*time.Minute,
+	}
 	s.Library = &library.Service{
 		Assets: d.DB, Taxonomy: d.DB, Events: d.DB, Deals: d.DB, Blobs: d.Blobs, Log: d.Log, Now: now,
 		MaxUpload: d.MaxUpload, URLTTL: urlTTL, OrphanAge: orphanAge,
@@ -108,4 +126,12 @@ func Build(d Deps) *Services {
 		},
 	}
 	return s
+}
+
+// convertTimeout is the time limit of one conversion step under l.
+func convertTimeout(l convert.Limits) time.Duration {
+	if l.Timeout > 0 {
+		return l.Timeout
+	}
+	return convert.DefaultTimeout
 }
