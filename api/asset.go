@@ -326,9 +326,11 @@ type AssetResponse struct {
 	IndexError     *string                `json:"index_error"`
 	// ThumbnailURL is where the app fetches the preview image; null
 	// until the indexer has rendered one.
-	ThumbnailURL *string   `json:"thumbnail_url"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ThumbnailURL *string `json:"thumbnail_url"`
+	// Preview is the state of the current version's page previews.
+	Preview   *PreviewResponse `json:"preview"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
 }
 
 // VersionResponse is one uploaded file of an asset.
@@ -355,7 +357,8 @@ func (s *Server) toAssetResponse(a *stagecraft.Asset) *AssetResponse {
 	r := &AssetResponse{ID: a.ID, Title: a.Title, Description: a.Description, Type: a.Type, Status: a.Status,
 		Stages: a.Stages, Personas: a.Personas, Industries: a.Industries, Products: a.Products, Tags: a.Tags,
 		ExpiresAt: a.ExpiresAt, OwnerID: a.OwnerID, CurrentVersion: toVersionResponse(a.CurrentVersion),
-		IndexStatus: a.IndexStatus, IndexError: a.IndexError, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		IndexStatus: a.IndexStatus, IndexError: a.IndexError, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Preview: toPreviewResponse(a.CurrentVersion)}
 	if a.ThumbnailKey != "" {
 		u := s.PublicURL + "/api/v1/assets/" + a.ID + "/thumbnail"
 		r.ThumbnailURL = &u

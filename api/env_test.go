@@ -49,6 +49,7 @@ type env struct {
 	jwt     *auth.JWT
 	search  stagecraft.SearchIndex
 	worker  *indexer.Worker
+	preview *indexer.PreviewWorker
 	server  *api.Server
 
 	org                           string
@@ -121,6 +122,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		TrustedProxies: cfg.trustedProxies, WorkerID: "test",
 	})
 	e.lib, e.search, e.worker, e.jwt, e.server = svc.Library, svc.Search, svc.Indexer, svc.Auth.Tokens, svc.API
+	e.preview = svc.Previews
 	// Tests index on demand (indexAll) and wait for nothing longer.
 	e.worker.Poll = 10 * time.Millisecond
 	s := svc.API
@@ -368,6 +370,20 @@ func (e *env) indexAll() {
 		did, err := e.worker.ProcessOne(context.Background())
 		if err != nil {
 			e.t.Fatalf("index: %v", err)
+		}
+		if !did {
+			return
+		}
+	}
+}
+
+// previewAll runs the preview worker until no preview job is due.
+func (e *env) previewAll() {
+	e.t.Helper()
+	for {
+		did, err := e.preview.ProcessOne(context.Background())
+		if err != nil {
+			e.t.Fatalf("preview: %v", err)
 		}
 		if !did {
 			return

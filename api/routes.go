@@ -67,6 +67,7 @@ func (s *Server) routes(r *gin.Engine) {
 	timed.GET("/assets/:id/versions", s.handleVersionList)
 	timed.GET("/assets/:id/download", s.handleAssetDownload)
 	timed.GET("/assets/:id/thumbnail", s.handleAssetThumbnail)
+	timed.GET("/assets/:id/pages/:n", s.handleAssetPage)
 	streams.GET("/assets/:id/preview", s.handleAssetPreview)
 
 	timed.GET("/search", s.handleSearch)

@@ -60,6 +60,15 @@ type AssetLibrary interface {
 	DownloadURL(ctx context.Context, user *stagecraft.User, assetID, dealID string) (string, time.Time, error)
 	OpenThumbnail(ctx context.Context, user *stagecraft.User, assetID string) (io.ReadCloser, stagecraft.BlobInfo, error)
 	OpenVersion(ctx context.Context, v *stagecraft.AssetVersion) (io.ReadCloser, stagecraft.BlobInfo, error)
+	// OpenAssetPage opens the image of page n of an asset the user may
+	// see; ENOTFOUND when it has no such page (yet).
+	OpenAssetPage(ctx context.Context, user *stagecraft.User, assetID string, n int) (io.ReadCloser, stagecraft.BlobInfo, error)
+	// OpenPage opens the image of page n of a version the caller has
+	// admitted to; ENOTFOUND when it has no such page (yet).
+	OpenPage(ctx context.Context, v *stagecraft.AssetVersion, n int) (io.ReadCloser, stagecraft.BlobInfo, error)
+	// OpenRendition opens the PDF to show for a version the caller has
+	// admitted to (the file itself for PDFs); ENOTFOUND when none (yet).
+	OpenRendition(ctx context.Context, v *stagecraft.AssetVersion) (io.ReadCloser, stagecraft.BlobInfo, error)
 	VersionURL(ctx context.Context, v *stagecraft.AssetVersion) (string, error)
 	AttachToDeal(ctx context.Context, user *stagecraft.User, dealID, assetID string) (*stagecraft.Event, error)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/frontend"
 	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/convert"
 	"github.com/stagecraft/stagecraft/indexer/meili"
 	"github.com/stagecraft/stagecraft/internal/wire"
 	"github.com/stagecraft/stagecraft/library"
@@ -41,6 +42,10 @@ type App struct {
 	Services *wire.Services
 	// Mailer is nil when mail is off (no SMTP_URL).
 	Mailer stagecraft.Mailer
+	// Previews makes page previews; Converter tells whether LibreOffice
+	// is installed.
+	Previews  *indexer.PreviewWorker
+	Converter *convert.Converter
 }
 
 // openApp connects to the database and the blob store and wires the
@@ -87,9 +92,13 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		CORS: cors, TrustedProxies: cfg.TrustedProxies, WebApp: frontend.WebApp(),
 		WorkerID: fmt.Sprintf("%s/%d", host, os.Getpid()), Mailer: mailer,
 		OutboundAllowPrivate: cfg.OutboundAllowPrivate,
+		Convert: convert.Limits{Timeout: cfg.ConvertTimeout, MaxMemory: cfg.ConvertMaxMemoryMB << 20,
+			MaxPages: cfg.PreviewMaxPages},
+		Soffice: cfg.SofficePath,
 	})
 	app := &App{Config: cfg, Log: log, DB: db, Blobs: blobs, Search: search,
-		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer, Services: svc, Mailer: mailer}
+		Library: svc.Library, Auth: svc.Auth, API: svc.API, Indexer: svc.Indexer, Services: svc, Mailer: mailer,
+		Previews: svc.Previews, Converter: svc.Converter}
 	return app, nil
 }
 

@@ -42,6 +42,13 @@ type Config struct {
 	LogFormat      string
 	TrustedProxies []string
 	IndexWorkers   int
+	// Page previews: the time limit of one conversion (and, separately,
+	// of rendering its pages), LibreOffice's address-space cap, the
+	// pages rendered at most, and LibreOffice's binary ("" = PATH).
+	ConvertTimeout     time.Duration
+	ConvertMaxMemoryMB int64
+	PreviewMaxPages    int
+	SofficePath        string
 	// CORSOrigins are the origins allowed to call the API from a browser
 	// (the extension's); see api.NewOriginPolicy.
 	CORSOrigins []string
@@ -77,6 +84,11 @@ func defaultConfig() Config {
 		CORSOrigins:  api.DefaultCORSOrigins,
 		// Deliveries wait on the network, not the CPU.
 		DeliveryWorkers: 10,
+		// A typical deck converts in 3–5 s; two minutes leaves room
+		// for large ones on a busy machine while stopping runaways.
+		ConvertTimeout:     2 * time.Minute,
+		ConvertMaxMemoryMB: 1024,
+		PreviewMaxPages:    500,
 	}
 }
 
@@ -120,6 +132,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	str("LOG_LEVEL", &c.LogLevel)
 	str("LOG_FORMAT", &c.LogFormat)
 	str("ADMIN_EMAIL", &c.AdminEmail)
+	str("SOFFICE_PATH", &c.SofficePath)
 	c.S3AccessKey = secret("S3_ACCESS_KEY")
 	c.S3SecretKey = secret("S3_SECRET_KEY")
 	c.MeiliAPIKey = secret("MEILI_API_KEY")
@@ -155,6 +168,30 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			bad("INDEX_WORKERS", "%q is not a whole number from 1 to 64", v)
 		} else {
 			c.IndexWorkers = n
+		}
+	}
+	if v := getenv("CONVERT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < time.Second || d > time.Hour {
+			bad("CONVERT_TIMEOUT", "%q is not a duration from 1s to 1h", v)
+		} else {
+			c.ConvertTimeout = d
+		}
+	}
+	if v := getenv("CONVERT_MAX_MEMORY_MB"); v != "" {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < 256 || n > 1<<20 {
+			bad("CONVERT_MAX_MEMORY_MB", "%q is not a whole number of megabytes from 256 to 1048576", v)
+		} else {
+			c.ConvertMaxMemoryMB = n
+		}
+	}
+	if v := getenv("PREVIEW_MAX_PAGES"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 10000 {
+			bad("PREVIEW_MAX_PAGES", "%q is not a whole number from 1 to 10000", v)
+		} else {
+			c.PreviewMaxPages = n
 		}
 	}
 	if v := getenv("JWT_TTL"); v != "" {

@@ -86,6 +86,8 @@ func TestLoadConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"S3_USE_SSL": "maybe"}, []string{"S3_USE_SSL"}},
 		{map[string]string{"ADMIN_EMAIL": "a@b.c"}, []string{"ADMIN_EMAIL"}},
 		{map[string]string{"LOG_LEVEL": "loud", "JWT_TTL": "forever"}, []string{"LOG_LEVEL", "JWT_TTL"}},
+		{map[string]string{"CONVERT_TIMEOUT": "2", "CONVERT_MAX_MEMORY_MB": "64", "PREVIEW_MAX_PAGES": "0"},
+			[]string{"CONVERT_TIMEOUT", "CONVERT_MAX_MEMORY_MB", "PREVIEW_MAX_PAGES"}},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(env(tt.env))

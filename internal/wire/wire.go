@@ -16,6 +16,7 @@ import (
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/discover"
 	"github.com/stagecraft/stagecraft/indexer"
+	"github.com/stagecraft/stagecraft/indexer/convert"
 	"github.com/stagecraft/stagecraft/indexer/extract"
 	"github.com/stagecraft/stagecraft/internal/outbound"
 	"github.com/stagecraft/stagecraft/library"
@@ -47,6 +48,10 @@ type Deps struct {
 	// OutboundAllowPrivate lets outgoing URLs (Slack, webhooks) reach
 	// loopback, private and link-local addresses.
 	OutboundAllowPrivate bool
+	// Convert bounds page previews (zero fields: convert's defaults);
+	// Soffice is LibreOffice's binary ("" = soffice on PATH).
+	Convert convert.Limits
+	Soffice string
 }
 
 // Services are the built services and the server over them.
@@ -57,8 +62,12 @@ type Services struct {
 	Share    *share.Service
 	Indexer  *indexer.Worker
 	Notify   *notify.Service
-	Search   stagecraft.SearchIndex
-	API      *api.Server
+	Previews *indexer.PreviewWorker
+	// Converter makes the page previews; CanConvert tells whether
+	// LibreOffice is installed.
+	Converter *convert.Converter
+	Search    stagecraft.SearchIndex
+	API       *api.Server
 }
 
 // Settings that are policy rather than configuration: the same for every
@@ -94,6 +103,15 @@ func Build(d Deps) *Services {
 		Store: d.DB, Blobs: d.Blobs, Search: d.Search, Extractor: extract.New(extract.DefaultLimits()),
 		Log: d.Log, Now: now, ID: d.WorkerID,
 		Lease: 10 * time.Minute, MaxAttempts: 8, Poll: 2 * time.Second,
+	}
+	conv := convert.New(d.Convert, d.Soffice)
+	s.Converter = conv
+	s.Previews = &indexer.PreviewWorker{
+		Store: d.DB, Blobs: d.Blobs, Renderer: conv, Thumbnails: s.Indexer.Extractor, Log: d.Log, Now: now,
+		ID: d.WorkerID, MaxAttempts: 8, Poll: 2 * time.Second,
+		// Longer than a conversion and a rendering at their limits, plus
+		// the uploads of the pages.
+		Lease: 2*convertTimeout(d.Convert) + 5*time.Minute,
 	}
 	s.Library = &library.Service{
 		Assets: d.DB, Taxonomy: d.DB, Events: d.DB, Deals: d.DB, Blobs: d.Blobs, Log: d.Log, Now: now,
@@ -159,4 +177,12 @@ func (s *Services) StartQueue(ctx context.Context, db *postgres.DB, o QueueOptio
 		Timeout:     time.Minute,
 		Log:         s.Notify.Log,
 	})
+}
+
+// convertTimeout is the time limit of one conversion step under l.
+func convertTimeout(l convert.Limits) time.Duration {
+	if l.Timeout > 0 {
+		return l.Timeout
+	}
+	return convert.DefaultTimeout
 }
