@@ -26,6 +26,11 @@ type AssetScore struct {
 	RevenueInfluenced float64     `json:"revenue_influenced"`
 	LinkOpens         int         `json:"link_opens"`
 	LastUsedAt        *time.Time  `json:"last_used_at"`
+	// AvgViewSeconds and Completion are over the external visits of the
+	// asset's links (nil without any): mean seconds read, and mean share
+	// of the pages read.
+	AvgViewSeconds *float64 `json:"avg_view_seconds"`
+	Completion     *float64 `json:"completion"`
 }
 
 // Finish computes the derived numbers from the counts and the baseline.
@@ -87,6 +92,16 @@ type WeekUse struct {
 	LinkOpens int    `json:"link_opens"`
 }
 
+// PageAttention is how a page of a shared document was read: by how
+// many visits, what share of all visits (reach), and for how long, as
+// the median over the visits that read it.
+type PageAttention struct {
+	Page          int     `json:"page"`
+	Visits        int     `json:"visits"`
+	Reach         float64 `json:"reach"`
+	MedianSeconds float64 `json:"median_seconds"`
+}
+
 // AssetDetail is the scorecard row of one asset with its breakdowns.
 type AssetDetail struct {
 	AssetScore
@@ -94,6 +109,9 @@ type AssetDetail struct {
 	ByPersona []Breakdown `json:"by_persona"`
 	ByUser    []UserUse   `json:"by_user"`
 	Series    []WeekUse   `json:"series"`
+	// Pages is the attention each page of the current version got over
+	// the external visits of its links.
+	Pages []PageAttention `json:"pages"`
 }
 
 // Recommendation is an asset suggested for a deal, and why.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/mail"
 	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // LinkTokenLen is the length of a share-link token: 32 random bytes in
@@ -30,13 +32,34 @@ type Link struct {
 	ExpiresAt      *time.Time
 	RevokedAt      *time.Time
 	CreatedAt      time.Time
+	UpdatedAt      *time.Time
+
+	// Protection: a visitor must give an email, or know the passcode
+	// (kept only as a hash), before anything of the document is served.
+	RequireEmail bool
+	PasscodeHash string
+	// PasscodeSetAt changes with the passcode; admissions granted before
+	// it no longer hold.
+	PasscodeSetAt *time.Time
+	// AllowDownload offers the original file; without it the viewer shows
+	// pages only.
+	AllowDownload bool
+	// Notify alerts the sharer when a visit starts.
+	Notify bool
+
 	// Opens counts human opens only: link_open events not flagged as bots.
 	Opens        int
 	LastOpenedAt *time.Time
 	// SecondsViewed is the viewing time the viewer page reported, over
 	// every session and page.
 	SecondsViewed int
+	// Visits counts visits by people outside the organisation.
+	Visits int
 }
+
+// Protected reports whether a visitor must be admitted before seeing
+// anything of the document.
+func (l *Link) Protected() bool { return l.RequireEmail || l.PasscodeHash != "" }
 
 // Gone reports whether the link may no longer be opened at time now,
 // with a message for the viewer. It does not look at the asset.
@@ -56,6 +79,56 @@ type NewLink struct {
 	DealID         string
 	RecipientEmail string
 	ExpiresAt      *time.Time
+	RequireEmail   bool
+	Passcode       string // "" for none
+	AllowDownload  *bool  // nil: true
+	Notify         *bool  // nil: true
+}
+
+// Passcode limits: long enough to resist guessing at the rate limit, short
+// enough to be typed.
+const (
+	MinPasscodeLen = 4
+	MaxPasscodeLen = 128
+)
+
+// ValidatePasscode checks a passcode a sharer sets.
+func ValidatePasscode(p string) error {
+	if n := len([]rune(p)); n < MinPasscodeLen || n > MaxPasscodeLen || len(p) > 4*MaxPasscodeLen {
+		return linkFieldError("passcode", "passcode must be %d to %d characters.", MinPasscodeLen, MaxPasscodeLen)
+	}
+	if !utf8.ValidString(p) || strings.ContainsRune(p, 0) {
+		return linkFieldError("passcode", "passcode must be text without NUL characters.")
+	}
+	return nil
+}
+
+// LinkUpdate changes a link's protection and expiry. Nil fields stay as
+// they are; Passcode "" removes the passcode; ClearExpiry removes the
+// expiry.
+type LinkUpdate struct {
+	RequireEmail  *bool
+	Passcode      *string
+	AllowDownload *bool
+	Notify        *bool
+	ExpiresAt     *time.Time
+	ClearExpiry   bool
+
+	// PasscodeHash is set by the service from Passcode before storing.
+	PasscodeHash *string
+}
+
+// Validate checks the fields at time now.
+func (u *LinkUpdate) Validate(now time.Time) error {
+	if u.Passcode != nil && *u.Passcode != "" {
+		if err := ValidatePasscode(*u.Passcode); err != nil {
+			return err
+		}
+	}
+	if u.ExpiresAt != nil && !u.ExpiresAt.After(now) {
+		return linkFieldError("expires_at", "expires_at must be in the future.")
+	}
+	return nil
 }
 
 // Validate normalizes the recipient's email and checks the fields at time
@@ -72,6 +145,9 @@ func (n *NewLink) Validate(now time.Time) error {
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(now) {
 		return linkFieldError("expires_at", "expires_at must be in the future.")
+	}
+	if n.Passcode != "" {
+		return ValidatePasscode(n.Passcode)
 	}
 	return nil
 }
@@ -94,8 +170,9 @@ type LinkFilter struct {
 // names a viewer is shown.
 type SharedLink struct {
 	Link
-	OrgName    string
-	SharerName string
+	OrgName     string
+	SharerName  string
+	SharerEmail string
 }
 
 // LinkOpen is one opening of a link's viewer page.
@@ -124,6 +201,18 @@ type LinkTime struct {
 	SessionID string
 	Page      int
 	Seconds   int
+
+	// Visitor is who reads; a session's first beacon joins (or starts)
+	// the visitor's visit.
+	Visitor Visitor
+	// VersionID and PageCount are the version shown, for a visit that
+	// starts with this beacon.
+	VersionID string
+	PageCount int
+	// OnVisitStart, when set, is called inside the transaction that
+	// starts a visit; the notification it returns (nil for none) is
+	// committed with the visit.
+	OnVisitStart func(*Visit) *NewNotification
 }
 
 // Validate checks the viewer-supplied fields.
@@ -164,7 +253,19 @@ type LinkService interface {
 	// AddLinkTime adds t.Seconds to the viewer's time on t.Page, as far
 	// as the session has time left: over all its pages a session is
 	// credited no more seconds than have passed since it began (its first
-	// beacon's arrival less that beacon's seconds). Returns ENOTFOUND when
-	// the link is not of t's organisation.
-	AddLinkTime(ctx context.Context, t *LinkTime) error
+	// beacon's arrival less that beacon's seconds). A session's first
+	// beacon joins the visitor's visit of the link when its last activity
+	// is less than VisitGap ago, else starts a visit (Visit.New set).
+	// Returns the visit, or ENOTFOUND when the link is not of t's
+	// organisation.
+	AddLinkTime(ctx context.Context, t *LinkTime) (*Visit, error)
+	// FindLink returns a link of orgID with its counts, or ENOTFOUND.
+	FindLink(ctx context.Context, orgID, id string) (*Link, error)
+	// UpdateLink applies u (its passcode already hashed) to a link of
+	// orgID, with sharerID set only to one that user shared, writing
+	// link.updated to the audit log. Returns ENOTFOUND otherwise.
+	UpdateLink(ctx context.Context, orgID, id, sharerID string, u *LinkUpdate) (*Link, error)
+	// FindVisits returns visits newest first, a page at a time, and the
+	// cursor of the next page ("" at the end).
+	FindVisits(ctx context.Context, f VisitFilter) ([]*Visit, string, error)
 }

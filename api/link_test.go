@@ -334,7 +334,7 @@ func TestLinkViewerPDF(t *testing.T) {
 
 	resp := e.visit("GET", "/l/"+l.Token, nil)
 	body := e.page(resp, http.StatusOK)
-	for _, want := range []string{"Pricing &amp; Plans", `<object id="doc" class="doc" data="` + l.Token + `/file" type="application/pdf"`,
+	for _, want := range []string{"Pricing &amp; Plans", `<object id="doc" class="doc" data-page="1" data="` + l.Token + `/view" type="application/pdf"`,
 		`data-beacon="` + l.Token + `/events"`, "navigator.sendBeacon"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
@@ -428,7 +428,7 @@ func TestLinkViewerKinds(t *testing.T) {
 		inline         bool
 	}{
 		{"text file is a download", "notes.txt", text, []string{`href="TOKEN/file?download=1" download`, "Text file", "notes.txt"}, false},
-		{"image is shown", "diagram.png", tinyPNG, []string{`<img id="doc" src="TOKEN/file" alt="diagram">`}, true},
+		{"image is shown", "diagram.png", tinyPNG, []string{`<img id="doc" data-page="1" src="TOKEN/view" alt="diagram">`}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

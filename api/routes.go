@@ -83,7 +83,11 @@ func (s *Server) routes(r *gin.Engine) {
 
 	timed.POST("/links", s.handleLinkCreate)
 	timed.GET("/links", s.handleLinkList)
+	timed.GET("/links/:id", s.handleLinkGet)
+	timed.PATCH("/links/:id", s.handleLinkUpdate)
 	timed.DELETE("/links/:id", s.handleLinkDelete)
+	timed.GET("/links/:id/visits", s.handleLinkVisits)
+	timed.GET("/deals/:id/visits", s.handleDealVisits)
 
 	timed.POST("/events", s.handleEventsCreate)
 
@@ -100,5 +104,8 @@ func (s *Server) routes(r *gin.Engine) {
 	l.GET("", pages, s.deadline, v.handlePage)
 	l.HEAD("", pages, s.deadline, v.handlePage)
 	l.GET("/file", pages, v.handleFile)
+	l.GET("/view", pages, v.handleView)
+	l.GET("/pages/:n", v.limit(v.limits.images), v.handlePageImage)
+	l.POST("/access", pages, s.deadline, v.handleAccess)
 	l.POST("/events", beacons, s.deadline, v.handleBeacon)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/discover"
 	"github.com/stagecraft/stagecraft/library"
+	"github.com/stagecraft/stagecraft/share"
 )
 
 // Authenticator signs users in and resolves bearer tokens.
@@ -73,10 +74,26 @@ type AssetLibrary interface {
 	AttachToDeal(ctx context.Context, user *stagecraft.User, dealID, assetID string) (*stagecraft.Event, error)
 }
 
-// Sharer makes tracked links (share.Service).
+// Sharer makes tracked links, admits their visitors and records what
+// they read (share.Service).
 type Sharer interface {
 	// CreateLink shares an asset the user may see; see share.Service.
 	CreateLink(ctx context.Context, user *stagecraft.User, n stagecraft.NewLink) (*stagecraft.Link, error)
+	FindLink(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Link, error)
+	UpdateLink(ctx context.Context, user *stagecraft.User, id string, u stagecraft.LinkUpdate) (*stagecraft.Link, error)
+	LinkVisits(ctx context.Context, user *stagecraft.User, linkID string, limit int, cursor string) ([]*stagecraft.Visit, string, error)
+	DealVisits(ctx context.Context, user *stagecraft.User, dealID string, limit int, cursor string) ([]*stagecraft.Visit, string, error)
+
+	// Admit checks a visitor's email and passcode at a protected link's
+	// gate and returns their signed admission.
+	Admit(l *stagecraft.SharedLink, email, passcode string) (string, error)
+	// Admitted reads an admission: the visitor's email, and whether they
+	// may see the document.
+	Admitted(l *stagecraft.SharedLink, admission string) (string, bool)
+	// Internal reports whether email is of the organisation's domains.
+	Internal(ctx context.Context, orgID, email string) (bool, error)
+	// RecordTime credits a viewer's report of time read.
+	RecordTime(ctx context.Context, l *stagecraft.SharedLink, r *share.Reading) (*stagecraft.Visit, error)
 }
 
 // EventRecorder stores usage events by group commit.
@@ -289,6 +306,18 @@ func listParams(c *gin.Context) (limit, offset int, err error) {
 		}
 	}
 	return limit, offset, nil
+}
+
+// cursorParams reads ?limit= (default 20, max 100) and ?cursor= of a list
+// paged by cursor.
+func cursorParams(c *gin.Context) (limit int, cursor string, err error) {
+	limit, _, err = listParams(c)
+	cursor = c.Query("cursor")
+	if err == nil && len(cursor) > 512 {
+		err = stagecraft.Errorf(stagecraft.EINVALID, "cursor is not one this server gave.").
+			WithDetails(map[string]any{"field": "cursor"})
+	}
+	return limit, cursor, err
 }
 
 func (s *Server) now() time.Time {

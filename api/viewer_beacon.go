@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/share"
 )
 
 // maxBeaconBody caps a beacon's body; a real one is under 100 bytes.
@@ -28,7 +30,11 @@ type beaconRequest struct {
 // began, however many beacons it sends. Beacons from bots are ignored
 // (204, nothing stored).
 func (v *viewer) handleBeacon(c *gin.Context) {
-	l, _, ok := v.resolve(c)
+	l, a, ok := v.resolve(c)
+	if !ok {
+		return
+	}
+	email, ok := v.requireAdmission(c, l)
 	if !ok {
 		return
 	}
@@ -49,13 +55,25 @@ func (v *viewer) handleBeacon(c *gin.Context) {
 		Error(c, linkFieldError("seconds", "seconds is required."))
 		return
 	}
-	t := &stagecraft.LinkTime{LinkID: l.ID, OrgID: l.OrgID, SessionID: req.SessionID, Page: *req.Page,
-		Seconds: int(math.Round(math.Max(0, math.Min(stagecraft.MaxBeaconSeconds, *req.Seconds))))}
-	if err := t.Validate(); err != nil {
+	ver := a.CurrentVersion
+	r := &share.Reading{
+		Time: stagecraft.LinkTime{LinkID: l.ID, OrgID: l.OrgID, SessionID: req.SessionID, Page: *req.Page,
+			Seconds:   int(math.Round(math.Max(0, math.Min(stagecraft.MaxBeaconSeconds, *req.Seconds)))),
+			VersionID: ver.ID, PageCount: pageCount(ver)},
+		Email: email, UserAgent: c.Request.UserAgent(), AssetTitle: a.Title,
+	}
+	if id, err := c.Cookie(browserCookie); err == nil && validBrowserID(id) {
+		r.BrowserID = id
+	}
+	if err := r.Time.Validate(); err != nil {
 		Error(c, err)
 		return
 	}
-	if err := v.s.Links.AddLinkTime(c.Request.Context(), t); err != nil {
+	if r.Time.PageCount > 0 && r.Time.Page > r.Time.PageCount {
+		Error(c, linkFieldError("page", fmt.Sprintf("page must be from 1 to %d, the document's pages.", r.Time.PageCount)))
+		return
+	}
+	if _, err := v.s.Sharer.RecordTime(c.Request.Context(), l, r); err != nil {
 		Error(c, err)
 		return
 	}

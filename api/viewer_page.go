@@ -23,7 +23,8 @@ import (
 //go:embed viewer/*.html
 var viewerFS embed.FS
 
-var viewerTemplates = template.Must(template.ParseFS(viewerFS, "viewer/*.html"))
+var viewerTemplates = template.Must(template.New("viewer").Funcs(template.FuncMap{"lower": strings.ToLower}).
+	ParseFS(viewerFS, "viewer/*.html"))
 
 // errorPage writes the public pages' error: a small HTML page saying
 // what the visitor can do. Error calls it on routes marked htmlErrors,
@@ -58,10 +59,31 @@ type viewerData struct {
 	Status        int
 	Heading, Text string
 
-	// The document page. Kind is "pdf", "image" or "download".
+	// The document page. Kind is "pages", "pending", "pdf", "image",
+	// "video" or "download"; see viewKind.
 	Title, OrgName, OrgInitial, SharerName, Kind string
-	FileURL, DownloadURL, BeaconURL              string
-	Filename, Size, TypeLabel                    string
+	// ViewURL shows the file inline; DownloadURL is "" when downloads
+	// are off.
+	ViewURL, DownloadURL, BeaconURL string
+	Filename, Size, TypeLabel       string
+	// SessionID names this page load in its beacons.
+	SessionID string
+	Pages     []viewerPage
+	PageCount int
+	// Preview is the version's preview status, PreviewError its reason.
+	Preview, PreviewError string
+
+	// The gate of a protected link.
+	AccessURL               string
+	NeedEmail, NeedPasscode bool
+	Email, Message          string
+}
+
+// viewerPage is one page image of the document.
+type viewerPage struct {
+	N             int
+	URL           string
+	Width, Height int
 }
 
 // render writes an HTML template with a fresh nonce, which the page's one
@@ -76,8 +98,8 @@ func renderPage(c *gin.Context, status int, name string, d *viewerData) {
 		return
 	}
 	c.Header("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src 'nonce-%[1]s'; style-src 'nonce-%[1]s'; "+
-		"img-src 'self'; object-src 'self'; frame-src 'self'; connect-src 'self'; "+
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'", d.Nonce))
+		"img-src 'self'; media-src 'self'; object-src 'self'; frame-src 'self'; connect-src 'self'; "+
+		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'", d.Nonce))
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
@@ -90,16 +112,29 @@ func newNonce() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// viewKind says how the page shows a content type.
-func viewKind(contentType string) string {
-	switch ct := mediaType(contentType); {
+// viewKind says how the page shows a version: "pages" (one image per
+// page, from its preview), "pending" (pages being prepared), "pdf" (the
+// PDF itself, framed, while its page images are not there), "image",
+// "video" (inline), or "download" (a card to download it).
+func viewKind(v *stagecraft.AssetVersion) string {
+	ct := mediaType(v.ContentType)
+	switch p := v.Preview; {
+	case p.Status == stagecraft.PreviewReady && p.Pages > 0:
+		return "pages"
 	case ct == "application/pdf":
 		return "pdf"
+	case p.Status == stagecraft.PreviewPending:
+		return "pending"
 	case inlineImages[ct]:
 		return "image"
+	case inlineVideos[ct]:
+		return "video"
 	}
 	return "download"
 }
+
+// inlineVideos are the video types current browsers play.
+var inlineVideos = map[string]bool{"video/mp4": true, "video/webm": true, "video/ogg": true, "video/quicktime": true}
 
 // mediaType is a content type without its parameters, lower-cased.
 func mediaType(contentType string) string {

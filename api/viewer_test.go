@@ -62,8 +62,8 @@ func TestViewerFileSandboxed(t *testing.T) {
 		body           []byte
 		embed          string // how the page shows the file
 	}{
-		{"pdf", "pricing.pdf", tinyPDF("Pricing"), `<object id="doc" class="doc" data="%s/file" type="application/pdf"`},
-		{"image", "logo.png", tinyPNG, `<img id="doc" src="%s/file"`},
+		{"pdf", "pricing.pdf", tinyPDF("Pricing"), `<object id="doc" class="doc" data-page="1" data="%s/view" type="application/pdf"`},
+		{"image", "logo.png", tinyPNG, `<img id="doc" data-page="1" src="%s/view"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/auth"
 )
 
 // AssetFinder finds an asset a user may see (library.Service).
@@ -18,12 +19,23 @@ type AssetFinder interface {
 	FindAsset(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Asset, error)
 }
 
-// Service shares assets as tracked links.
+// OrgSettings tells which email domains are the organisation's own.
+type OrgSettings interface {
+	InternalDomains(ctx context.Context, orgID string) ([]string, error)
+}
+
+// Service shares assets as tracked links, admits their visitors and
+// records what they read.
 type Service struct {
-	Assets AssetFinder
-	Deals  stagecraft.DealService
-	Links  stagecraft.LinkService
-	Now    stagecraft.Clock
+	Assets   AssetFinder
+	Deals    stagecraft.DealService
+	Links    stagecraft.LinkService
+	Settings OrgSettings
+	Now      stagecraft.Clock
+	// PublicURL is the base of links in notifications.
+	PublicURL string
+	// Key signs admissions to protected links.
+	Key []byte
 }
 
 // CreateLink shares an asset the user may see, optionally on a deal they
@@ -48,7 +60,14 @@ func (s *Service) CreateLink(ctx context.Context, user *stagecraft.User, n stage
 		return nil, stagecraft.Errorf(stagecraft.EUNPROCESSABLE, "This asset is archived or expired and cannot be shared.").
 			WithDetails(map[string]any{"field": "asset_id"})
 	}
-	l := &stagecraft.Link{OrgID: user.OrgID, AssetID: a.ID, SharerID: user.ID, ExpiresAt: n.ExpiresAt}
+	l := &stagecraft.Link{OrgID: user.OrgID, AssetID: a.ID, SharerID: user.ID, ExpiresAt: n.ExpiresAt,
+		RequireEmail: n.RequireEmail, AllowDownload: n.AllowDownload == nil || *n.AllowDownload,
+		Notify: n.Notify == nil || *n.Notify}
+	if n.Passcode != "" {
+		if l.PasscodeHash, err = auth.HashPassword(n.Passcode); err != nil {
+			return nil, fmt.Errorf("hash passcode: %w", err)
+		}
+	}
 	if n.DealID != "" {
 		d, err := stagecraft.FindVisibleDeal(ctx, s.Deals, user, n.DealID)
 		if err != nil {

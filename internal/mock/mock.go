@@ -10,6 +10,7 @@ import (
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/auth"
 	"github.com/stagecraft/stagecraft/discover"
+	"github.com/stagecraft/stagecraft/share"
 )
 
 // Authenticator fakes api.Authenticator.
@@ -77,9 +78,63 @@ func (f *Finder) Recommend(ctx context.Context, user *stagecraft.User, dealID st
 // Sharer fakes api.Sharer.
 type Sharer struct {
 	CreateLinkFn func(ctx context.Context, user *stagecraft.User, n stagecraft.NewLink) (*stagecraft.Link, error)
+	FindLinkFn   func(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Link, error)
+	UpdateLinkFn func(ctx context.Context, user *stagecraft.User, id string, u stagecraft.LinkUpdate) (*stagecraft.Link, error)
+	VisitsFn     func(ctx context.Context, user *stagecraft.User, linkID, dealID string, limit int, cursor string) ([]*stagecraft.Visit, string, error)
+	AdmitFn      func(l *stagecraft.SharedLink, email, passcode string) (string, error)
+	AdmittedFn   func(l *stagecraft.SharedLink, admission string) (string, bool)
+	InternalFn   func(ctx context.Context, orgID, email string) (bool, error)
+	RecordTimeFn func(ctx context.Context, l *stagecraft.SharedLink, r *share.Reading) (*stagecraft.Visit, error)
 }
 
 // CreateLink calls CreateLinkFn.
 func (s *Sharer) CreateLink(ctx context.Context, user *stagecraft.User, n stagecraft.NewLink) (*stagecraft.Link, error) {
 	return s.CreateLinkFn(ctx, user, n)
+}
+
+// FindLink calls FindLinkFn.
+func (s *Sharer) FindLink(ctx context.Context, user *stagecraft.User, id string) (*stagecraft.Link, error) {
+	return s.FindLinkFn(ctx, user, id)
+}
+
+// UpdateLink calls UpdateLinkFn.
+func (s *Sharer) UpdateLink(ctx context.Context, user *stagecraft.User, id string, u stagecraft.LinkUpdate) (*stagecraft.Link, error) {
+	return s.UpdateLinkFn(ctx, user, id, u)
+}
+
+// LinkVisits calls VisitsFn with the link.
+func (s *Sharer) LinkVisits(ctx context.Context, user *stagecraft.User, linkID string, limit int, cursor string) ([]*stagecraft.Visit, string, error) {
+	return s.VisitsFn(ctx, user, linkID, "", limit, cursor)
+}
+
+// DealVisits calls VisitsFn with the deal.
+func (s *Sharer) DealVisits(ctx context.Context, user *stagecraft.User, dealID string, limit int, cursor string) ([]*stagecraft.Visit, string, error) {
+	return s.VisitsFn(ctx, user, "", dealID, limit, cursor)
+}
+
+// Admit calls AdmitFn.
+func (s *Sharer) Admit(l *stagecraft.SharedLink, email, passcode string) (string, error) {
+	return s.AdmitFn(l, email, passcode)
+}
+
+// Admitted calls AdmittedFn, or admits everyone to links without
+// protection when it is nil.
+func (s *Sharer) Admitted(l *stagecraft.SharedLink, admission string) (string, bool) {
+	if s.AdmittedFn == nil {
+		return "", !l.Protected()
+	}
+	return s.AdmittedFn(l, admission)
+}
+
+// Internal calls InternalFn, or says no when it is nil.
+func (s *Sharer) Internal(ctx context.Context, orgID, email string) (bool, error) {
+	if s.InternalFn == nil {
+		return false, nil
+	}
+	return s.InternalFn(ctx, orgID, email)
+}
+
+// RecordTime calls RecordTimeFn.
+func (s *Sharer) RecordTime(ctx context.Context, l *stagecraft.SharedLink, r *share.Reading) (*stagecraft.Visit, error) {
+	return s.RecordTimeFn(ctx, l, r)
 }

@@ -6,6 +6,8 @@ package wire
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -92,6 +94,14 @@ const (
 	outboundTimeout = 10 * time.Second
 )
 
+// subkey derives a key for one purpose from the server's secret, so that
+// a value signed for one purpose is never accepted for another.
+func subkey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("stagecraft " + purpose))
+	return m.Sum(nil)
+}
+
 // Build wires the services over d.
 func Build(d Deps) *Services {
 	now := d.Now
@@ -130,7 +140,8 @@ func Build(d Deps) *Services {
 		HTTPTimeout: outboundTimeout, PublicURL: d.PublicURL, DigestEvery: digestEvery,
 		Backoff: notify.Backoff, Log: d.Log, Now: now,
 	}
-	s.Share = &share.Service{Assets: s.Library, Deals: d.DB, Links: d.DB, Now: now}
+	s.Share = &share.Service{Assets: s.Library, Deals: d.DB, Links: d.DB, Settings: d.DB, Now: now,
+		PublicURL: d.PublicURL, Key: subkey(d.JWTSecret, "link admissions")}
 	s.API = &api.Server{
 		Auth: s.Auth, Users: d.DB, Audit: d.DB, Taxonomy: d.DB, Assets: d.DB, Deals: d.DB, Links: d.DB,
 		Analytics: d.DB, Events: d.DB, Library: s.Library, Finder: s.Discover, Sharer: s.Share,

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -167,9 +168,26 @@ func (db *DB) scores(ctx context.Context, f stagecraft.AnalyticsFilter, assetID 
 		           WHERE ` + strings.Join(userWhere, " AND ") + `
 		           GROUP BY asset_id) au ON au.asset_id = a.id`
 	}
+	// Reading: external visits of the asset's links started in the window.
+	visitWhere := []string{"org_id = $1", "NOT internal"}
+	if f.From != nil {
+		visitWhere = append(visitWhere, "started_at >= "+q.add(*f.From))
+	}
+	if f.To != nil {
+		visitWhere = append(visitWhere, "started_at < "+q.add(*f.To))
+	}
+	if assetID != "" {
+		visitWhere = append(visitWhere, "asset_id = "+q.add(assetID))
+	}
+	usage += `
+		LEFT JOIN (SELECT asset_id, avg(seconds)::float8 AS seconds,
+		                  avg(least(1.0, pages_read::float8 / page_count))::float8 AS completion
+		           FROM link_visits WHERE ` + strings.Join(visitWhere, " AND ") + `
+		           GROUP BY asset_id) rv ON rv.asset_id = a.id`
 	rows, err := db.Pool.Query(ctx, cte+`
 		SELECT a.id, a.title, `+cols+`,
-		       coalesce(p.influenced, 0), coalesce(p.closed, 0), coalesce(p.won, 0), coalesce(p.revenue, 0), p.baseline
+		       coalesce(p.influenced, 0), coalesce(p.closed, 0), coalesce(p.won, 0), coalesce(p.revenue, 0), p.baseline,
+		       rv.seconds, rv.completion
 		FROM assets a
 		LEFT JOIN per_asset p ON p.asset_id = a.id`+usage+`
 		WHERE `+strings.Join(assetWhere, " AND ")+`
@@ -181,7 +199,8 @@ func (db *DB) scores(ctx context.Context, f stagecraft.AnalyticsFilter, assetID 
 		var s stagecraft.AssetScore
 		var uses, opens int64
 		err := r.Scan(&s.AssetID, &s.Title, &uses, &opens, &s.UniqueUsers, &s.LastUsedAt,
-			&s.DealsInfluenced, &s.DealsClosed, &s.DealsWon, &s.RevenueInfluenced, &s.BaselineWinRate)
+			&s.DealsInfluenced, &s.DealsClosed, &s.DealsWon, &s.RevenueInfluenced, &s.BaselineWinRate,
+			&s.AvgViewSeconds, &s.Completion)
 		s.Uses, s.LinkOpens = int(uses), int(opens)
 		s.Finish()
 		return &s, err
@@ -295,7 +314,50 @@ func (db *DB) AssetDetail(ctx context.Context, f stagecraft.AnalyticsFilter, ass
 	if d.Series, err = db.weeklyUses(ctx, f, &assetID); err != nil {
 		return nil, fmt.Errorf("asset analytics series: %w", err)
 	}
+	if d.Pages, err = db.pageAttention(ctx, f, assetID); err != nil {
+		return nil, fmt.Errorf("asset analytics pages: %w", err)
+	}
 	return d, nil
+}
+
+// pageAttention is the reading of each page of the asset's current
+// version over the external visits of its links that showed that version
+// (page numbers of other versions are other pages) and started in the
+// window.
+func (db *DB) pageAttention(ctx context.Context, f stagecraft.AnalyticsFilter, assetID string) ([]stagecraft.PageAttention, error) {
+	rows, err := db.Pool.Query(ctx, `
+		WITH ver AS (
+			SELECT v.id, greatest(coalesce(v.preview_pages, 0), coalesce(v.page_count, 0), 1) AS pages
+			FROM assets a JOIN asset_versions v ON v.id = a.current_version_id
+			WHERE a.id = $2 AND a.org_id = $1
+		), vis AS (
+			SELECT lv.id FROM link_visits lv JOIN ver ON ver.id = lv.version_id
+			WHERE lv.org_id = $1 AND lv.asset_id = $2 AND NOT lv.internal
+			  AND ($3::timestamptz IS NULL OR lv.started_at >= $3) AND ($4::timestamptz IS NULL OR lv.started_at < $4)
+		), per AS (
+			SELECT s.visit_id, t.page, sum(t.seconds) AS seconds
+			FROM vis JOIN viewer_sessions s ON s.visit_id = vis.id
+			JOIN link_page_time t ON t.link_id = s.link_id AND t.session_id = s.session_id
+			WHERE t.seconds > 0
+			GROUP BY s.visit_id, t.page
+		)
+		SELECT g.page, count(per.visit_id), (SELECT count(*) FROM vis),
+		       coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY per.seconds), 0)
+		FROM ver CROSS JOIN generate_series(1, ver.pages) AS g(page)
+		LEFT JOIN per ON per.page = g.page
+		GROUP BY g.page ORDER BY g.page`, f.OrgID, assetID, f.From, f.To)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (stagecraft.PageAttention, error) {
+		var p stagecraft.PageAttention
+		var total int
+		err := r.Scan(&p.Page, &p.Visits, &total, &p.MedianSeconds)
+		if total > 0 {
+			p.Reach = math.Round(float64(p.Visits)/float64(total)*1000) / 1000
+		}
+		return p, err
+	})
 }
 
 // UsageSeries returns the organisation's uses and link opens per week.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -32,9 +31,13 @@ func (db *DB) CreateLink(ctx context.Context, l *stagecraft.Link, versionID stri
 		// Selecting the asset within the org keeps a link from ever
 		// pointing across organisations, whatever the caller checked.
 		tag, err := tx.Exec(ctx, `
-			INSERT INTO share_links (id, org_id, asset_id, deal_id, sharer_id, recipient_email, token, expires_at, created_at)
-			SELECT $1, a.org_id, a.id, $4::uuid, $5::uuid, $6::text, $7::text, $8::timestamptz, $9::timestamptz FROM assets a WHERE a.id = $2 AND a.org_id = $3`,
-			l.ID, l.AssetID, l.OrgID, l.DealID, nullable(l.SharerID), l.RecipientEmail, l.Token, l.ExpiresAt, l.CreatedAt)
+			INSERT INTO share_links (id, org_id, asset_id, deal_id, sharer_id, recipient_email, token, expires_at, created_at,
+			                         require_email, passcode_hash, passcode_set_at, allow_download, notify)
+			SELECT $1, a.org_id, a.id, $4::uuid, $5::uuid, $6::text, $7::text, $8::timestamptz, $9::timestamptz,
+			       $10, $11::text, CASE WHEN $11::text IS NULL THEN NULL ELSE $9::timestamptz END, $12, $13
+			FROM assets a WHERE a.id = $2 AND a.org_id = $3`,
+			l.ID, l.AssetID, l.OrgID, l.DealID, nullable(l.SharerID), l.RecipientEmail, l.Token, l.ExpiresAt, l.CreatedAt,
+			l.RequireEmail, nullable(l.PasscodeHash), l.AllowDownload, l.Notify)
 		if err != nil {
 			return fmt.Errorf("insert share link: %w", err)
 		}
@@ -50,8 +53,12 @@ func (db *DB) CreateLink(ctx context.Context, l *stagecraft.Link, versionID stri
 		if err != nil {
 			return fmt.Errorf("insert share event: %w", err)
 		}
+		if l.PasscodeHash != "" {
+			l.PasscodeSetAt = &l.CreatedAt
+		}
 		return audit(ctx, tx, l.OrgID, stagecraft.AuditLinkCreated, stagecraft.TargetLink, l.ID,
-			map[string]any{"asset_id": l.AssetID, "deal_id": l.DealID, "recipient_email": l.RecipientEmail})
+			map[string]any{"asset_id": l.AssetID, "deal_id": l.DealID, "recipient_email": l.RecipientEmail,
+				"require_email": l.RequireEmail, "passcode": l.PasscodeHash != "", "allow_download": l.AllowDownload})
 	})
 	if err != nil {
 		return fmt.Errorf("create link: %w", err)
@@ -59,12 +66,24 @@ func (db *DB) CreateLink(ctx context.Context, l *stagecraft.Link, versionID stri
 	return nil
 }
 
+// linkColumns are a link's own columns, as scanLink reads them.
+const linkColumns = `l.id, l.org_id, l.token, l.asset_id, l.deal_id, coalesce(l.sharer_id::text, ''),
+	       l.recipient_email, l.expires_at, l.revoked_at, l.created_at, l.updated_at,
+	       l.require_email, coalesce(l.passcode_hash, ''), l.passcode_set_at, l.allow_download, l.notify`
+
+func linkFields(l *stagecraft.Link) []any {
+	return []any{&l.ID, &l.OrgID, &l.Token, &l.AssetID, &l.DealID, &l.SharerID,
+		&l.RecipientEmail, &l.ExpiresAt, &l.RevokedAt, &l.CreatedAt, &l.UpdatedAt,
+		&l.RequireEmail, &l.PasscodeHash, &l.PasscodeSetAt, &l.AllowDownload, &l.Notify}
+}
+
 // linkSelect reads links with their human opens (bot opens are kept for
-// the record but never counted) and the viewing time reported for them.
+// the record but never counted), the viewing time reported for them and
+// their external visits.
 const linkSelect = `
-	SELECT count(*) OVER (), l.id, l.org_id, l.token, l.asset_id, l.deal_id, coalesce(l.sharer_id::text, ''),
-	       l.recipient_email, l.expires_at, l.revoked_at, l.created_at,
-	       o.opens, o.last_opened_at, coalesce(t.seconds, 0)
+	SELECT count(*) OVER (), ` + linkColumns + `,
+	       o.opens, o.last_opened_at, coalesce(t.seconds, 0),
+	       (SELECT count(*) FROM link_visits v WHERE v.link_id = l.id AND v.org_id = l.org_id AND NOT v.internal)
 	FROM share_links l
 	CROSS JOIN LATERAL (
 		SELECT count(*) AS opens, max(e.occurred_at) AS last_opened_at
@@ -103,9 +122,8 @@ func (db *DB) FindLinks(ctx context.Context, f stagecraft.LinkFilter) ([]*stagec
 	total := 0
 	links, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*stagecraft.Link, error) {
 		var l stagecraft.Link
-		err := r.Scan(&total, &l.ID, &l.OrgID, &l.Token, &l.AssetID, &l.DealID, &l.SharerID,
-			&l.RecipientEmail, &l.ExpiresAt, &l.RevokedAt, &l.CreatedAt,
-			&l.Opens, &l.LastOpenedAt, &l.SecondsViewed)
+		err := r.Scan(append(append([]any{&total}, linkFields(&l)...),
+			&l.Opens, &l.LastOpenedAt, &l.SecondsViewed, &l.Visits)...)
 		return &l, err
 	})
 	if err != nil {
@@ -151,14 +169,12 @@ func (db *DB) FindLinkByToken(ctx context.Context, token string) (*stagecraft.Sh
 	}
 	var s stagecraft.SharedLink
 	err := db.Pool.QueryRow(ctx, `
-		SELECT l.id, l.org_id, l.token, l.asset_id, l.deal_id, coalesce(l.sharer_id::text, ''),
-		       l.recipient_email, l.expires_at, l.revoked_at, l.created_at, o.name, coalesce(u.name, '')
+		SELECT `+linkColumns+`, o.name, coalesce(u.name, ''), coalesce(u.email, '')
 		FROM share_links l
 		JOIN organisations o ON o.id = l.org_id
 		LEFT JOIN users u ON u.id = l.sharer_id AND u.org_id = l.org_id
 		WHERE l.token = $1`, token).
-		Scan(&s.ID, &s.OrgID, &s.Token, &s.AssetID, &s.DealID, &s.SharerID,
-			&s.RecipientEmail, &s.ExpiresAt, &s.RevokedAt, &s.CreatedAt, &s.OrgName, &s.SharerName)
+		Scan(append(linkFields(&s.Link), &s.OrgName, &s.SharerName, &s.SharerEmail)...)
 	if err != nil {
 		return nil, notFound(err, "Link not found.")
 	}
@@ -194,49 +210,73 @@ func (db *DB) RecordLinkOpen(ctx context.Context, o *stagecraft.LinkOpen) error 
 	return nil
 }
 
-// AddLinkTime credits a beacon's seconds to its session's row for the
-// page, as far as the session has time left: a session began when its
-// first beacon arrived less the seconds that beacon reported, and over all
-// its pages it is credited at most the whole seconds since. The session's
-// row stays locked from the upsert to the commit, so concurrent beacons of
-// one session are credited one after the other. Page sums saturate rather
-// than overflow the integer column.
-func (db *DB) AddLinkTime(ctx context.Context, t *stagecraft.LinkTime) error {
-	// Microseconds, as PostgreSQL keeps them, so that now − started_at is
-	// exactly the first beacon's seconds.
-	now := db.Now().UTC().Truncate(time.Microsecond)
+// FindLink returns one link of orgID with its counts.
+func (db *DB) FindLink(ctx context.Context, orgID, id string) (*stagecraft.Link, error) {
+	if !isUUID(id) {
+		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Link not found.")
+	}
+	var l stagecraft.Link
+	var total int
+	err := db.Pool.QueryRow(ctx, linkSelect+` WHERE l.org_id = $1 AND l.id = $2`, orgID, id).
+		Scan(append(append([]any{&total}, linkFields(&l)...), &l.Opens, &l.LastOpenedAt, &l.SecondsViewed, &l.Visits)...)
+	if err != nil {
+		return nil, notFound(fmt.Errorf("find link: %w", mapErr(err)), "Link not found.")
+	}
+	return &l, nil
+}
+
+// UpdateLink changes a link's protection and expiry and writes
+// link.updated, naming the fields changed (never the passcode).
+func (db *DB) UpdateLink(ctx context.Context, orgID, id, sharerID string, u *stagecraft.LinkUpdate) (*stagecraft.Link, error) {
+	if !isUUID(id) {
+		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Link not found.")
+	}
+	now := db.Now().UTC()
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var started time.Time
-		var credited int
-		err := tx.QueryRow(ctx, `
-			INSERT INTO viewer_sessions (link_id, session_id, org_id, started_at, updated_at)
-			SELECT l.id, $3, l.org_id, $4::timestamptz - make_interval(secs => $5), $4
-			FROM share_links l WHERE l.id = $1 AND l.org_id = $2
-			ON CONFLICT (link_id, session_id) DO UPDATE SET updated_at = greatest(viewer_sessions.updated_at, excluded.updated_at)
-			RETURNING started_at, credited`,
-			t.LinkID, t.OrgID, t.SessionID, now, t.Seconds).Scan(&started, &credited)
+		var ok bool
+		err := tx.QueryRow(ctx, `SELECT true FROM share_links WHERE id = $1 AND org_id = $2
+			AND ($3::uuid IS NULL OR sharer_id = $3) FOR UPDATE`, id, orgID, nullable(sharerID)).Scan(&ok)
 		if err != nil {
-			return notFound(err, "Link not found.")
+			return notFound(fmt.Errorf("lock link: %w", err), "Link not found.")
 		}
-		grant := min(t.Seconds, max(0, int(now.Sub(started)/time.Second)-credited))
-		if _, err := tx.Exec(ctx, `UPDATE viewer_sessions SET credited = credited + $3
-			WHERE link_id = $1 AND session_id = $2`, t.LinkID, t.SessionID, grant); err != nil {
-			return fmt.Errorf("credit session: %w", err)
+		set, args := []string{"updated_at = $3"}, []any{id, orgID, now}
+		arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+		changed := map[string]any{}
+		if u.RequireEmail != nil {
+			set = append(set, "require_email = "+arg(*u.RequireEmail))
+			changed["require_email"] = *u.RequireEmail
 		}
-		_, err = tx.Exec(ctx, `
-			INSERT INTO link_page_time (link_id, org_id, session_id, page, seconds, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (link_id, session_id, page) DO UPDATE
-			SET seconds = least(link_page_time.seconds::bigint + excluded.seconds, 2147483647)::int,
-			    updated_at = excluded.updated_at`,
-			t.LinkID, t.OrgID, t.SessionID, t.Page, grant, now)
-		if err != nil {
-			return fmt.Errorf("add page time: %w", err)
+		if u.PasscodeHash != nil {
+			if *u.PasscodeHash == "" {
+				set = append(set, "passcode_hash = NULL", "passcode_set_at = NULL")
+			} else {
+				set = append(set, "passcode_hash = "+arg(*u.PasscodeHash), "passcode_set_at = $3")
+			}
+			changed["passcode"] = *u.PasscodeHash != ""
 		}
-		return nil
+		if u.AllowDownload != nil {
+			set = append(set, "allow_download = "+arg(*u.AllowDownload))
+			changed["allow_download"] = *u.AllowDownload
+		}
+		if u.Notify != nil {
+			set = append(set, "notify = "+arg(*u.Notify))
+			changed["notify"] = *u.Notify
+		}
+		switch {
+		case u.ClearExpiry:
+			set = append(set, "expires_at = NULL")
+			changed["expires_at"] = nil
+		case u.ExpiresAt != nil:
+			set = append(set, "expires_at = "+arg(*u.ExpiresAt))
+			changed["expires_at"] = *u.ExpiresAt
+		}
+		if _, err := tx.Exec(ctx, `UPDATE share_links SET `+strings.Join(set, ", ")+` WHERE id = $1 AND org_id = $2`, args...); err != nil {
+			return fmt.Errorf("update link: %w", mapErr(err))
+		}
+		return audit(ctx, tx, orgID, stagecraft.AuditLinkUpdated, stagecraft.TargetLink, id, changed)
 	})
 	if err != nil {
-		return fmt.Errorf("add link time: %w", err)
+		return nil, err
 	}
-	return nil
+	return db.FindLink(ctx, orgID, id)
 }
