@@ -171,7 +171,8 @@ export interface Visit {
   device: Device;
   returning: boolean;
   internal: boolean;
-  /** On a deal's visits only. */
+  /** Pages of the version this visit read, when the server says per visit. */
+  page_count?: number | null;
   link_id?: string;
   asset_id?: string;
   asset_title?: string;

@@ -18,7 +18,7 @@ export function VisitCard({ visit: v, pageCount, current, showAsset }: {
     // The visit a notification points at is brought into view.
     if (current) ref.current?.scrollIntoView({ block: 'center' });
   }, [current]);
-  const bars = pageBars(v.pages, pageCount).map((b) => ({ ...b, value: b.seconds, label: duration(b.seconds) }));
+  const bars = pageBars(v.pages, v.page_count ?? pageCount).map((b) => ({ ...b, value: b.seconds, label: duration(b.seconds) }));
   const name = visitorName(v);
   return (
     <li ref={ref} className={`visit ${current ? 'current' : ''}`} aria-current={current ? 'true' : undefined}
