@@ -1,9 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
+import * as api from '../api/endpoints';
 import type { Visit } from '../api/types';
 import { duration, localDateTime, localRelative, percent } from '../lib/format';
 import { deviceLabel, pageBars, visitorName } from '../lib/visits';
 import { PageBars } from './PageBars';
+import { ErrorState, Loading } from './ui';
 
 /** VisitCard is one visit: who, on what, when, how long, how far, and
  * the seconds spent on each page (unread pages shown as skipped). */
@@ -59,5 +62,20 @@ export function VisitList({ visits, pageCount, currentID, showAsset }: {
         <VisitCard key={v.id} visit={v} pageCount={pageCount} current={v.id === currentID} showAsset={showAsset} />
       ))}
     </ol>
+  );
+}
+
+/** DealVisits is the latest prospect visits of a deal's shared links. */
+export function DealVisits({ dealID }: { dealID: string }) {
+  const q = useQuery({ queryKey: ['deal-visits', dealID], queryFn: () => api.dealVisits(dealID, { limit: 5 }), retry: false });
+  return (
+    <section className="panel" aria-labelledby="deal-visits-title">
+      <h2 id="deal-visits-title">Recent visits</h2>
+      {q.error ? <ErrorState error={q.error} retry={() => void q.refetch()} /> : !q.data ? <Loading /> : !q.data.items.length ? (
+        <p className="muted">No one has opened a link shared on this deal yet.</p>
+      ) : (
+        <VisitList visits={q.data.items} pageCount={q.data.page_count} showAsset />
+      )}
+    </section>
   );
 }
