@@ -173,6 +173,18 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     await context.close();
   });
 
+  test("the asset's analytics show attention per page", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, admin, `/assets/${asset.id}`);
+    const reach = page.getByRole('list', { name: 'Reach per page' });
+    await reach.waitFor({ timeout: 20_000 });
+    const text = await reach.textContent();
+    assert.match(text, /Page 1: 100% reached/);
+    assert.match(text, /Page 2: skipped/);
+    assert.match(text, /Page 3: 100% reached/);
+    await context.close();
+  });
+
   test('on a phone the link page and the bell fit the screen', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await signIn(context, rep, `/links/${link.id}`);
