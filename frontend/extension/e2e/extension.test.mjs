@@ -272,7 +272,7 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
       await p.evaluate(() => chrome.runtime.sendMessage({ type: 'notifications-changed' }));
       text = await worker.evaluate(() => chrome.action.getBadgeText({}));
       if (text === '1') break;
-      await new Promise((r) => setTimeout(r, 2000));
+      await new Promise((r) => { setTimeout(r, 2000); });
     }
     assert.equal(text, '1', 'the badge counts the unread notification');
     const alarm = await worker.evaluate(() => chrome.alarms.get('unread-notifications'));
