@@ -5,7 +5,8 @@
 // skipped); the rep then changes the link's settings on that page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admin, api, humanUserAgent, launchBrowser, login, skipReason, startServer } from './harness.mjs';
+import { join } from 'node:path';
+import { admin, api, humanUserAgent, launchBrowser, login, screenshotDir, skipReason, startServer } from './harness.mjs';
 import { makePDF } from './pdf.mjs';
 
 const skip = skipReason();
@@ -32,6 +33,12 @@ async function waitFor(what, check, ms = 90_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/** shot saves a screenshot when SCREENSHOT_DIR is set. */
+async function shot(page, name) {
+  const dir = screenshotDir();
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
 describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }, () => {
@@ -92,6 +99,7 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     await dialog.getByText('A passcode has at least 4 characters.').waitFor();
     await dialog.getByLabel('Passcode', { exact: true }).fill(passcode);
     await dialog.getByLabel('Allow downloads').uncheck();
+    await shot(page, 'share-options');
     assert.ok(await dialog.getByLabel('Notify me when opened').isChecked(), 'alerts are on by default');
     await dialog.getByRole('button', { name: 'Create and copy link' }).click();
     const url = await dialog.getByLabel('Tracked link').inputValue();
@@ -145,6 +153,7 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     await bell.click();
     const popover = page.getByRole('dialog', { name: 'Notifications' });
     await popover.waitFor();
+    await shot(page, 'bell');
     // Escape closes it and gives focus back to the bell.
     await page.keyboard.press('Escape');
     await popover.waitFor({ state: 'detached' });
@@ -160,6 +169,7 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     assert.doesNotMatch(await bars.textContent(), /Page 1: skipped/);
     assert.doesNotMatch(await bars.textContent(), /Page 3: skipped/);
     await page.getByRole('button', { name: 'Notifications, none unread' }).waitFor();
+    await shot(page, 'link-visits');
 
     // The same options can be changed later, on the link's page.
     await page.getByLabel('Notify me when opened').uncheck();
@@ -178,6 +188,8 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     const page = await signIn(context, admin, `/assets/${asset.id}`);
     const reach = page.getByRole('list', { name: 'Reach per page' });
     await reach.waitFor({ timeout: 20_000 });
+    await reach.scrollIntoViewIfNeeded();
+    await shot(page, 'attention');
     const text = await reach.textContent();
     assert.match(text, /Page 1: 100% reached/);
     assert.match(text, /Page 2: skipped/);
@@ -189,8 +201,10 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await signIn(context, rep, `/links/${link.id}`);
     await page.getByRole('listitem', { name: 'Visit by cto@fabrikam.example' }).waitFor();
+    await shot(page, 'link-visits-phone');
     await page.getByRole('button', { name: /^Notifications,/ }).click();
     await page.getByRole('dialog', { name: 'Notifications' }).waitFor();
+    await shot(page, 'bell-phone');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`);
     await context.close();

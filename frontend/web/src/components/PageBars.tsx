@@ -18,7 +18,7 @@ export function PageBars({ bars, label, height = 64 }: { bars: Bar[]; label: str
       {bars.map((b) => (
         <li key={b.page} className={b.skipped ? 'skipped' : ''} title={`Page ${b.page}: ${b.skipped ? 'skipped' : b.label}`}
           data-page={b.page}>
-          <span className="bar" style={{ height: b.skipped ? height : Math.max(3, Math.round((b.value / max) * height)) }} aria-hidden="true" />
+          <span className="bar" style={{ height: b.skipped ? Math.round(height / 4) : Math.max(3, Math.round((b.value / max) * height)) }} aria-hidden="true" />
           <span className="page-no" aria-hidden="true">{b.page}</span>
           <span className="sr-only">Page {b.page}: {b.skipped ? 'skipped' : b.label}</span>
         </li>
