@@ -207,6 +207,19 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     await shot(page, 'bell-phone');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`);
+    await page.keyboard.press('Escape');
+
+    // The share dialog's options fit a phone, its button in reach.
+    await page.goto(`${server.url}/assets/${asset.id}`);
+    await page.getByRole('button', { name: 'Copy tracked link' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Copy tracked link' });
+    await dialog.getByLabel('Protect with a passcode').check();
+    const wide = await dialog.evaluate((d) => d.scrollWidth - d.clientWidth);
+    assert.ok(wide <= 1, `the dialog does not scroll sideways (${wide}px)`);
+    const create = dialog.getByRole('button', { name: 'Create and copy link' });
+    await create.scrollIntoViewIfNeeded();
+    assert.ok(await create.isVisible());
+    await shot(page, 'share-options-phone');
     await context.close();
   });
 });
