@@ -271,3 +271,20 @@ func TestRenderPagesStopsAtTheLimit(t *testing.T) {
 		}
 	}
 }
+
+// RTF, sniffed as a document, converts like .docx.
+func TestRenderRTF(t *testing.T) {
+	needOffice(t)
+	src := filepath.Join(t.TempDir(), "letter")
+	body := `{\rtf1\ansi\deff0 {\fonttbl {\f0 Times;}} \f0\fs48 Quarterly plan\par Second line\par}`
+	if err := os.WriteFile(src, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Converter{}).Render(context.Background(), src, "application/rtf", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PDF == "" || res.Total != 1 || len(res.Pages.Pages) != 1 {
+		t.Errorf("rendition %q, %d pages", res.PDF, res.Total)
+	}
+}
