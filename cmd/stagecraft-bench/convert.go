@@ -87,7 +87,7 @@ func benchConvert(args []string) error {
 			}
 			render = append(render, time.Since(start))
 			start = time.Now()
-			out, err := exec.Command(soffice, "-env:UserInstallation="+bareProfile, "--headless", "--norestore", //nolint:gosec // G204: our tool
+			out, err := exec.Command(soffice, "-env:UserInstallation="+bareProfile, "--headless", "--norestore",
 				"--convert-to", "pdf", "--outdir", work, src).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("bare soffice %s: %w: %s", e.Name(), err, out)
@@ -119,7 +119,7 @@ func benchConvert(args []string) error {
 // benchViewable times a deck from the start of its upload until its
 // preview is ready, through a real server and its built-in workers.
 func benchViewable(bin, deck string, runs int) error {
-	body, err := os.ReadFile(deck) //nolint:gosec // G304: the operator names the file
+	body, err := os.ReadFile(deck)
 	if err != nil {
 		return err
 	}
