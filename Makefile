@@ -10,7 +10,7 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
+.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-convert bench-events bench-linkopen bench-analytics relevance demo migrate clean help
 
 all: build
 
@@ -124,6 +124,13 @@ bench-index:
 bench-searchable: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) run ./cmd/stagecraft-bench searchable $(BENCH_FLAGS)
+
+# bench-convert times page previews: LibreOffice conversion of the shared
+# decks and documents (against bare soffice) and page rendering, then a
+# deck's upload until its preview is ready, through a real server.
+bench-convert: build
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench convert $(BENCH_FLAGS)
 
 # bench-events times event ingestion against a no-op gin handler.
 bench-events: build

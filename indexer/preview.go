@@ -94,7 +94,11 @@ func (w *PreviewWorker) ProcessOne(ctx context.Context) (bool, error) {
 	}
 	if job.Attempts >= w.MaxAttempts || !temporary(err) {
 		log.Error("preview job failed", slog.Any("error", err))
-		w.markFailed(bctx, job, fmt.Sprintf("Previews gave up after %d attempts: %s", job.Attempts, stagecraft.ErrorMessage(err)))
+		msg := stagecraft.ErrorMessage(err)
+		if temporary(err) {
+			msg = fmt.Sprintf("Previews gave up after %d attempts: %s", job.Attempts, msg)
+		}
+		w.markFailed(bctx, job, msg)
 		return true, w.Store.CompleteIndexJob(bctx, job)
 	}
 	retry := w.Now().Add(backoff(job.Attempts))

@@ -253,3 +253,38 @@ func TestRealConverterTimeout(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 }
+
+// Past MaxPages only the first pages are rendered; Total still counts all.
+func TestRenderPagesStopsAtTheLimit(t *testing.T) {
+	src := doc(t, "TAMReview.pdf")
+	c := &Converter{Limits: Limits{MaxPages: 3, Width: 200}}
+	res, err := c.RenderPages(context.Background(), src, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 3 || res.Total != 23 {
+		t.Fatalf("%d images of %d pages, want 3 of 23", len(res.Pages), res.Total)
+	}
+	for i, p := range res.Pages {
+		if p.Width != 200 {
+			t.Errorf("page %d is %d px wide", i+1, p.Width)
+		}
+	}
+}
+
+// RTF, sniffed as a document, converts like .docx.
+func TestRenderRTF(t *testing.T) {
+	needOffice(t)
+	src := filepath.Join(t.TempDir(), "letter")
+	body := `{\rtf1\ansi\deff0 {\fonttbl {\f0 Times;}} \f0\fs48 Quarterly plan\par Second line\par}`
+	if err := os.WriteFile(src, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Converter{}).Render(context.Background(), src, "application/rtf", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PDF == "" || res.Total != 1 || len(res.Pages.Pages) != 1 {
+		t.Errorf("rendition %q, %d pages", res.PDF, res.Total)
+	}
+}

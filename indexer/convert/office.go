@@ -162,7 +162,10 @@ func (c *Converter) ToPDF(ctx context.Context, src, contentType, dir string) (st
 	}
 	// LibreOffice exits 0 even when it could not load the file; the
 	// missing PDF and its message tell.
-	cause := fmt.Errorf("soffice: %v: %s", r.err, firstLine(r.out))
+	cause := fmt.Errorf("soffice: no PDF: %s", firstLine(r.out))
+	if r.err != nil {
+		cause = fmt.Errorf("soffice: %w: %s", r.err, firstLine(r.out))
+	}
 	switch {
 	case strings.Contains(r.out, "bad_alloc") || strings.Contains(r.out, "Out of memory"):
 		return "", newError(KindTooLarge, cause, "The file needs more memory to convert than is allowed.")
