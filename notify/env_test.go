@@ -40,7 +40,9 @@ type env struct {
 }
 
 // switchMailer lets a test change the mail server under a running queue.
-type switchMailer struct{ m atomic.Pointer[stagecraft.Mailer] }
+type switchMailer struct {
+	m atomic.Pointer[stagecraft.Mailer]
+}
 
 func (s *switchMailer) Send(ctx context.Context, m stagecraft.MailMessage) error {
 	p := s.m.Load()
