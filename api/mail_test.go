@@ -36,12 +36,12 @@ func TestPasswordResetMailThroughSMTP(t *testing.T) {
 				Subject string
 			}
 		}
-		resp, err := http.Get(api + "/api/v1/search?query=" + url.QueryEscape("to:"+e.rep.Email)) //nolint:noctx // local test server
+		resp, err := http.Get(api + "/api/v1/search?query=" + url.QueryEscape("to:"+e.rep.Email)) //nolint:noctx,gosec // G704: the test's own local Mailpit
 		if err != nil {
 			t.Fatal(err)
 		}
 		err = json.NewDecoder(resp.Body).Decode(&list)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,12 +53,12 @@ func TestPasswordResetMailThroughSMTP(t *testing.T) {
 			t.Errorf("subject = %q", list.Messages[0].Subject)
 		}
 		var msg struct{ Text string }
-		resp, err = http.Get(api + "/api/v1/message/" + list.Messages[0].ID) //nolint:noctx // local test server
+		resp, err = http.Get(api + "/api/v1/message/" + list.Messages[0].ID) //nolint:noctx,gosec // G704: the test's own local Mailpit
 		if err != nil {
 			t.Fatal(err)
 		}
 		err = json.NewDecoder(resp.Body).Decode(&msg)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -142,7 +143,8 @@ func TestSlackServerErrorRetried(t *testing.T) {
 		return len(ds) == 1 && ds[0].Status == stagecraft.DeliverySent && ds[0].Attempt == 3
 	})
 	attempts, err := e.db.FindDeliveryAttempts(context.Background(), e.deliveries(stagecraft.ChannelSlack)[0].ID)
-	if err != nil || len(attempts) != 3 || attempts[0].StatusCode != 500 || attempts[1].StatusCode != 503 || attempts[2].StatusCode != 200 {
+	if err != nil || len(attempts) != 3 || attempts[0].StatusCode != http.StatusInternalServerError ||
+		attempts[1].StatusCode != http.StatusServiceUnavailable || attempts[2].StatusCode != http.StatusOK {
 		t.Errorf("attempts = %+v, %v", attempts, err)
 	}
 	s, _ := e.svc.FindNotificationSettings(context.Background(), e.org, e.user.ID)

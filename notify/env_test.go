@@ -54,7 +54,7 @@ func (s *switchMailer) Send(ctx context.Context, m stagecraft.MailMessage) error
 
 func (s *switchMailer) set(m stagecraft.Mailer) { s.m.Store(&m) }
 
-func testLog(t testing.TB) *slog.Logger {
+func testLog() *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -66,7 +66,7 @@ func newEnv(t testing.TB, allowPrivate bool) *env {
 	e := &env{t: t, db: testdb.New(t), mailer: &switchMailer{}}
 	e.svc = &notify.Service{Store: e.db, Mailer: e.mailer, Guard: &outbound.Guard{AllowPrivate: allowPrivate},
 		HTTPTimeout: 2 * time.Second, PublicURL: "http://hub.example", DigestEvery: 24 * time.Hour,
-		Log: testLog(t), Now: time.Now}
+		Log: testLog(), Now: time.Now}
 	org, u, err := e.db.CreateOrganisation(context.Background(), "Acme",
 		stagecraft.NewUser{Email: "rep-" + uuid.NewString()[:8] + "@example.com", Name: "Rita Rep", Role: stagecraft.RoleAdmin}, "x")
 	if err != nil {
@@ -253,7 +253,7 @@ func (m *mailpit) get(t testing.TB, path string, v any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
 		t.Fatalf("mailpit %s: %d %s", path, resp.StatusCode, b)

@@ -56,7 +56,7 @@ func TestSendServerDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close()
+	_ = ln.Close()
 	m, err := New(Config{URL: "smtp://" + addr, From: "hub@acme.com"})
 	if err != nil {
 		t.Fatal(err)

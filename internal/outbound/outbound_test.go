@@ -109,7 +109,7 @@ func TestCheckURLResolvesNames(t *testing.T) {
 // URL looked like; and a redirect to a forbidden address.
 func TestClientRefusesAtConnect(t *testing.T) {
 	called := false
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { called = true }))
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true }))
 	defer srv.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 
@@ -118,7 +118,7 @@ func TestClientRefusesAtConnect(t *testing.T) {
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, u, nil)
 		resp, err := c.Do(req)
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			t.Fatalf("%s: request went through", u)
 		}
 		if !errors.Is(err, ErrForbidden) {
@@ -141,16 +141,16 @@ func TestClientRefusesAtConnect(t *testing.T) {
 	if err != nil {
 		t.Fatalf("allow-private: %v", err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	req, _ = http.NewRequestWithContext(context.Background(), http.MethodGet, redir.URL, nil)
 	if resp, err := open.Do(req); err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Error("redirect to file:// followed")
 	}
 }
 
 func TestClientTimesOut(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-time.After(5 * time.Second):
@@ -162,7 +162,7 @@ func TestClientTimesOut(t *testing.T) {
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL, nil)
 	resp, err := c.Do(req)
 	if err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Fatal("no timeout")
 	}
 	if d := time.Since(start); d > 2*time.Second {
