@@ -65,15 +65,18 @@ vet:
 
 # test lints first (a finding fails fast, before servers start), then
 # starts what the integration tests need (PostgreSQL database
-# "stagecraft_test", a private MinIO on a loopback port), runs everything —
+# "stagecraft_test", a private MinIO and a private Mailpit on loopback
+# ports), runs everything —
 # go vet, the Go tests with the race detector, the web app's unit tests and
-# its browser tests in chromium against a real server — and stops MinIO.
+# its browser tests in chromium against a real server — and stops MinIO
+# and Mailpit.
 test: lint vet deps build
 	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
 	mkdir -p "$(TEST_TMP)"; \
-	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
+	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; scripts/mailpit.sh stop "$(TEST_TMP)/mail" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
 	eval "$$(scripts/minio.sh start "$(TEST_TMP)")"; \
-	echo "PostgreSQL: $$TEST_DATABASE_URL"; echo "MinIO: $$TEST_S3_ENDPOINT"; \
+	eval "$$(scripts/mailpit.sh start "$(TEST_TMP)/mail")"; \
+	echo "PostgreSQL: $$TEST_DATABASE_URL"; echo "MinIO: $$TEST_S3_ENDPOINT"; echo "Mailpit: $$TEST_SMTP_URL, $$TEST_MAILPIT_API"; \
 	$(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-web
 
