@@ -10,7 +10,7 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-convert bench-events bench-linkopen bench-analytics relevance demo migrate clean help
+.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-convert bench-events bench-linkopen bench-viewer bench-analytics relevance demo migrate clean help
 
 all: build
 
@@ -144,6 +144,14 @@ bench-events: build
 bench-linkopen: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) build -o bin/stagecraft-bench ./cmd/stagecraft-bench && bin/stagecraft-bench linkopen $(BENCH_FLAGS)
+
+# bench-viewer times a prospect's first view of a 30-slide deck in
+# headless chromium (desktop and phone): first page image received.
+bench-viewer: build
+	@export CHROMIUM="$$(scripts/chromium.sh)"; \
+	export E2E_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	export STAGECRAFT_BIN="$(CURDIR)/$(BIN)"; \
+	cd frontend/web && node e2e/bench-viewer.mjs
 
 # bench-analytics loads a synthetic organisation (deals, events through the
 # rollup trigger) and times the scorecard and the ingest cost of the rollups.
