@@ -288,3 +288,18 @@ func TestRenderRTF(t *testing.T) {
 		t.Errorf("rendition %q, %d pages", res.PDF, res.Total)
 	}
 }
+
+// Under a memory cap too small for it, LibreOffice fails at once and says
+// so; it neither hangs nor blames the file as damaged.
+func TestConverterOverItsMemoryCap(t *testing.T) {
+	needOffice(t)
+	c := &Converter{Limits: Limits{MaxMemory: 96 << 20}}
+	start := time.Now()
+	_, err := c.ToPDF(context.Background(), doc(t, "test.pptx"), pptx, t.TempDir())
+	if KindOf(err) != KindTooLarge {
+		t.Fatalf("err = %v, want too large", err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %s", took)
+	}
+}

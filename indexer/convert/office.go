@@ -167,13 +167,25 @@ func (c *Converter) ToPDF(ctx context.Context, src, contentType, dir string) (st
 		cause = fmt.Errorf("soffice: %w: %s", r.err, firstLine(r.out))
 	}
 	switch {
-	case strings.Contains(r.out, "bad_alloc") || strings.Contains(r.out, "Out of memory"):
+	case outOfMemory(r.out):
 		return "", newError(KindTooLarge, cause, "The file needs more memory to convert than is allowed.")
 	case encryptedOOXML(src, contentType):
 		return "", newError(KindEncrypted, cause, "The file is password-protected, so no preview can be made.")
 	}
 	return "", newError(KindBroken, cause,
 		"The file could not be opened for conversion; it may be damaged or password-protected.")
+}
+
+// outOfMemory reports whether LibreOffice's output says it hit the memory
+// cap: while loading the file, or (a cap below what it needs to start at
+// all, some 200 MB) while mapping its own libraries.
+func outOfMemory(out string) bool {
+	for _, s := range []string{"bad_alloc", "Out of memory", "failed to map segment", "Cannot allocate memory"} {
+		if strings.Contains(out, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // encryptedOOXML reports whether a .docx, .pptx or .xlsx is in fact an
