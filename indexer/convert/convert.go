@@ -148,6 +148,9 @@ type Result struct {
 	// file was a PDF already.
 	PDF string
 	Pages
+	// Cut reports that the conversion stopped past the page limit, so
+	// the file has at least Total pages but may have more.
+	Cut bool
 }
 
 // Render makes the page images of the file at src, of contentType, inside
@@ -173,5 +176,7 @@ func (c *Converter) Render(ctx context.Context, src, contentType, dir string) (*
 		return nil, err
 	}
 	res.Pages = *pages
+	// ToPDF exports one page past the limit, and no more.
+	res.Cut = res.PDF != "" && pages.Total > len(pages.Pages)
 	return res, nil
 }
