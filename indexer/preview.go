@@ -201,11 +201,18 @@ func (w *PreviewWorker) store(ctx context.Context, a *stagecraft.Asset, out *con
 		p.PageSizes = append(p.PageSizes, stagecraft.PageSize{Width: page.Width, Height: page.Height})
 	}
 	p.Status, p.Pages = stagecraft.PreviewReady, len(out.Pages.Pages)
-	if out.Total > p.Pages {
+	switch {
+	case out.Cut:
+		// The converter stopped past the limit: the true count is unknown.
+		p.Error = fmt.Sprintf("Only the first %d pages have previews.", p.Pages)
+	case out.Total > p.Pages:
 		p.Error = fmt.Sprintf("Only the first %d of the %d pages have previews.", p.Pages, out.Total)
+		total := out.Total
+		res.PageCount = &total
+	default:
+		total := out.Total
+		res.PageCount = &total
 	}
-	total := out.Total
-	res.PageCount = &total
 	if out.PDF != "" && a.ThumbnailKey == "" && w.Thumbnails != nil {
 		res.ThumbnailKey = w.thumbnail(ctx, a, out.PDF)
 	}

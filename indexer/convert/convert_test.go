@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -286,5 +287,76 @@ func TestRenderRTF(t *testing.T) {
 	}
 	if res.PDF == "" || res.Total != 1 || len(res.Pages.Pages) != 1 {
 		t.Errorf("rendition %q, %d pages", res.PDF, res.Total)
+	}
+}
+
+// Under a memory cap too small for it, LibreOffice fails at once and says
+// so; it neither hangs nor blames the file as damaged.
+func TestConverterOverItsMemoryCap(t *testing.T) {
+	needOffice(t)
+	c := &Converter{Limits: Limits{MaxMemory: 96 << 20}}
+	start := time.Now()
+	_, err := c.ToPDF(context.Background(), doc(t, "test.pptx"), pptx, t.TempDir())
+	if KindOf(err) != KindTooLarge {
+		t.Fatalf("err = %v, want too large", err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %s", took)
+	}
+}
+
+// A deck past the page limit is converted only one page past it.
+func TestConversionStopsPastThePageLimit(t *testing.T) {
+	needOffice(t)
+	c := &Converter{Limits: Limits{MaxPages: 1}}
+	res, err := c.Render(context.Background(), doc(t, "SampleShow.pptx"), pptx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages.Pages) != 1 || res.Total != 2 || !res.Cut {
+		t.Errorf("%d images, total %d, cut %v; want 1, 2, true", len(res.Pages.Pages), res.Total, res.Cut)
+	}
+}
+
+func TestPDFExport(t *testing.T) {
+	for _, tc := range []struct{ ext, want string }{
+		{".pptx", `pdf:impress_pdf_Export:{"PageRange":{"type":"string","value":"1-501"}}`},
+		{".ods", `pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1-501"}}`},
+		{".rtf", `pdf:writer_pdf_Export:{"PageRange":{"type":"string","value":"1-501"}}`},
+	} {
+		if got := pdfExport(tc.ext, 501); got != tc.want {
+			t.Errorf("pdfExport(%s) = %s", tc.ext, got)
+		}
+	}
+}
+
+// A long spreadsheet is bounded by the page limit, not converted whole.
+func TestSpreadsheetIsBoundedByThePageLimit(t *testing.T) {
+	needOffice(t)
+	dir := t.TempDir()
+	var csv strings.Builder
+	for i := range 20000 {
+		csv.WriteString(strconv.Itoa(i) + ",quarterly figure," + strconv.Itoa(i*7) + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sheet.csv"), []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// LibreOffice itself makes the .xlsx, in a profile of its own.
+	soffice, _ := (&Converter{}).soffice()
+	out, err := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "xlsx", "--outdir", dir, filepath.Join(dir, "sheet.csv")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("make xlsx: %v: %s", err, out)
+	}
+	c := &Converter{Limits: Limits{MaxPages: 3}}
+	start := time.Now()
+	res, err := c.Render(context.Background(), filepath.Join(dir, "sheet.xlsx"),
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("converted in %s", time.Since(start).Round(time.Millisecond))
+	if len(res.Pages.Pages) != 3 || !res.Cut || res.Total != 4 {
+		t.Errorf("%d images, total %d, cut %v; want 3, 4, true", len(res.Pages.Pages), res.Total, res.Cut)
 	}
 }
