@@ -228,6 +228,58 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
     await p.close();
   });
 
+  test('the popup shares with link options, and the badge counts the visit', async () => {
+    const p = await extPage('panel.html');
+    await p.getByLabel('Search').fill('quantum');
+    const hit = p.getByRole('article', { name: title });
+    await hit.getByRole('button', { name: 'Copy link' }).waitFor();
+    await p.getByText('Link options:').click();
+    await p.getByLabel('Require email to view').check();
+    await p.getByLabel('Protect with a passcode').check();
+    await p.getByLabel('Passcode', { exact: true }).fill('open-42');
+    await p.getByLabel('Allow downloads').uncheck();
+    await hit.getByRole('button', { name: 'Copy link' }).click();
+    const url = await p.getByLabel('Tracked link').inputValue();
+    const links = await api(server, repJWT, 'GET', '/links');
+    const l = links.items.find((x) => x.url === url);
+    assert.ok(l, 'the link exists');
+    assert.equal(l.require_email, true);
+    assert.equal(l.has_passcode, true);
+    assert.equal(l.allow_download, false);
+    assert.equal(l.notify, true);
+
+    // A prospect (a person's browser, not a link scanner) gets in and reads.
+    const prospect = await (await chromiumType()).launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: browserArgs,
+    });
+    try {
+      const view = await (await prospect.newContext({ userAgent: humanUserAgent })).newPage();
+      await view.goto(url);
+      await view.locator('input[type="email"]').fill('cio@northwind.example');
+      await view.locator('input[type="password"]').fill('open-42');
+      await view.locator('input[type="password"]').press('Enter');
+      await view.locator('[data-page="1"]').first().waitFor({ timeout: 20_000 });
+      await view.waitForTimeout(2_000);
+    } finally {
+      await prospect.close();
+    }
+
+    // The badge is refreshed by its alarm every minute; the panel can ask
+    // for a refresh at once.
+    const deadline = Date.now() + 90_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      await p.evaluate(() => chrome.runtime.sendMessage({ type: 'notifications-changed' }));
+      text = await worker.evaluate(() => chrome.action.getBadgeText({}));
+      if (text === '1') break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    assert.equal(text, '1', 'the badge counts the unread notification');
+    const alarm = await worker.evaluate(() => chrome.alarms.get('unread-notifications'));
+    assert.equal(alarm?.periodInMinutes, 1);
+    await p.close();
+  });
+
   test('the panel says when the server is down and when the token is revoked', async () => {
     await worker.evaluate(() => chrome.storage.local.set({ server: 'http://127.0.0.1:9' }));
     let p = await extPage('panel.html');

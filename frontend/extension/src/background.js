@@ -1,7 +1,9 @@
 // The extension's service worker: it relays the panel's requests to the
 // content script of the right tab (a panel cannot message a content script
 // directly), remembers the compose window the user last worked in (so the
-// toolbar popup can insert there too), and opens the options on install.
+// toolbar popup can insert there too), keeps the unread count on the
+// toolbar badge, and opens the options on install.
+import { refreshBadge, startBadge } from './badge.js';
 
 // Kept in session storage: the worker may be stopped between messages.
 async function lastCompose() {
@@ -33,6 +35,10 @@ async function handle(msg, sender) {
       const info = await relay(last.tabId, { type: 'compose-info', compose: last.compose });
       return info.ok ? { ok: true, compose: last.compose, recipients: info.recipients } : { ok: false };
     }
+    case 'notifications-changed':
+      // From the panel: the user may have read some.
+      await refreshBadge();
+      return { ok: true };
     case 'to-compose': {
       // A panel beside a compose window talks to its own tab; the popup
       // (no compose in its address) to the compose window last worked in.
@@ -55,3 +61,6 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 chrome.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === 'install') chrome.runtime.openOptionsPage();
 });
+
+// Listeners are added at the top level so a restarted worker hears the alarm.
+startBadge();

@@ -3,6 +3,7 @@
 // (the deal's stage and personas applied, changeable), then insert a tracked
 // link into the email, or copy it.
 import { StagecraftError, call, loadSettings, query } from './api.js';
+import { checkPasscode, defaultOptions, linkBody, passcodeMax, summary } from './share.js';
 import { h, snippet } from './ui.js';
 
 const params = new URLSearchParams(location.search);
@@ -24,6 +25,8 @@ const state = {
   personas: [],
   q: '',
   recipient: '',
+  options: { ...defaultOptions }, // the next link's protection and alerts
+  optionsOpen: false,
   hits: [],
   total: 0,
   searching: false,
@@ -122,14 +125,19 @@ function search(delay = 0) {
 }
 
 async function share(hit, action) {
+  const bad = checkPasscode(state.options);
+  if (bad) {
+    state.optionsOpen = true;
+    show(bad);
+    document.getElementById('opt-passcode')?.focus();
+    return;
+  }
   state.busy = hit.asset.id;
   show(null);
   try {
-    const link = await call(state.settings, 'POST', '/links', {
-      asset_id: hit.asset.id,
-      deal_id: state.deal || undefined,
-      recipient_email: state.recipient.trim() || undefined,
-    });
+    const link = await call(state.settings, 'POST', '/links', linkBody({
+      assetID: hit.asset.id, dealID: state.deal, recipient: state.recipient, options: state.options,
+    }));
     state.lastLink = { url: link.url, title: hit.asset.title };
     if (action === 'insert') {
       const res = await toCompose({ type: 'insert-link', url: link.url, title: hit.asset.title });
@@ -195,6 +203,27 @@ function chipGroup(facet, selected, label) {
     }, t.label)));
 }
 
+/** optionsBox is the link options, folded under a summary of them. */
+function optionsBox() {
+  const o = state.options;
+  const set = (k, v) => {
+    state.options = { ...state.options, [k]: v };
+    render();
+  };
+  const check = (id, key, label) => h('label', { class: 'check' },
+    h('input', { id, type: 'checkbox', checked: o[key], onchange: (e) => set(key, e.target.checked) }), label);
+  return h('details', { class: 'options', open: state.optionsOpen, ontoggle: (e) => { state.optionsOpen = e.target.open; } },
+    h('summary', {}, 'Link options: ', h('span', { class: 'muted' }, summary(o))),
+    check('opt-email', 'requireEmail', 'Require email to view'),
+    check('opt-passcode-on', 'passcodeOn', 'Protect with a passcode'),
+    o.passcodeOn
+      ? h('input', { id: 'opt-passcode', type: 'password', 'aria-label': 'Passcode', autocomplete: 'new-password', maxlength: passcodeMax,
+        placeholder: 'At least 4 characters', value: o.passcode, oninput: (e) => { state.options = { ...state.options, passcode: e.target.value }; } })
+      : null,
+    check('opt-download', 'allowDownload', 'Allow downloads'),
+    check('opt-notify', 'notify', 'Notify me when opened'));
+}
+
 function render() {
   if (!state.me) return;
   const controls = h('div', { class: 'controls' },
@@ -206,6 +235,7 @@ function render() {
     h('label', {}, 'Recipient',
       h('input', { id: 'recipient', type: 'email', value: state.recipient, placeholder: 'buyer@prospect.com',
         oninput: (e) => { state.recipient = e.target.value; } })),
+    optionsBox(),
     h('label', {}, 'Search',
       h('input', { id: 'q', type: 'search', value: state.q, placeholder: 'Words in the collateral…', autocomplete: 'off',
         oninput: (e) => { state.q = e.target.value; search(200); } })),
@@ -241,7 +271,7 @@ function render() {
     const el = document.getElementById(focused);
     if (el) {
       el.focus();
-      if (caret !== null && 'setSelectionRange' in el && el.type !== 'email') el.setSelectionRange(caret, caret);
+      if (caret !== null && 'setSelectionRange' in el && (el.type === 'search' || el.type === 'text')) el.setSelectionRange(caret, caret);
     }
   }
 }

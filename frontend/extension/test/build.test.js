@@ -9,7 +9,8 @@ const mailHosts = ['https://mail.google.com/*', 'https://outlook.office.com/*', 
 describe('manifest', () => {
   it('asks for no host at install: the server is requested at runtime', () => {
     expect(base.host_permissions).toBeUndefined();
-    expect(base.permissions).toEqual(['storage']);
+    // alarms: the unread badge is refreshed about every minute.
+    expect(base.permissions).toEqual(['storage', 'alarms']);
     expect(base.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
   });
   it('runs content scripts on Gmail and Outlook on the web only', () => {

@@ -15,6 +15,8 @@ const Library = lazy(() => import('./pages/Library'));
 const Analytics = lazy(() => import('./pages/Analytics'));
 const Admin = lazy(() => import('./pages/Admin'));
 const Settings = lazy(() => import('./pages/Settings'));
+const Links = lazy(() => import('./pages/Links'));
+const LinkPage = lazy(() => import('./pages/LinkPage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { session } = useAuth();
@@ -46,6 +48,8 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="search" element={<SearchPage />} />
         <Route path="assets/:id" element={<Suspense fallback={<Loading />}><AssetPage /></Suspense>} />
+        <Route path="links" element={<Suspense fallback={<Loading />}><Links /></Suspense>} />
+        <Route path="links/:id" element={<Suspense fallback={<Loading />}><LinkPage /></Suspense>} />
         <Route path="library" element={<RequireRole roles={['admin', 'marketer']}><Suspense fallback={<Loading />}><Library /></Suspense></RequireRole>} />
         <Route path="analytics" element={<RequireRole roles={['admin', 'marketer']}><Suspense fallback={<Loading />}><Analytics /></Suspense></RequireRole>} />
         <Route path="admin" element={<RequireRole roles={['admin']}><Suspense fallback={<Loading />}><Admin /></Suspense></RequireRole>} />

@@ -1,8 +1,9 @@
 // One function per API call the web app makes.
 import { request, fetchRaw, upload, type RequestOptions, type UploadProgress } from './client';
 import type {
-  APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, AuditPage, Deal, EventType, Link, Page,
-  Recommendation, Role, Scorecard, SearchResult, Session, Taxonomy, User,
+  APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, AuditPage, Deal, EventType, Link, NotificationPage,
+  NotificationSettings, OrgSettings, Page, Recommendation, Role, Scorecard, SearchResult, Session, Taxonomy, User,
+  VisitPage,
 } from './types';
 
 /** WirePage is a list as it may arrive: an empty list can come as null,
@@ -114,7 +115,16 @@ export const attachAsset = (dealID: string, assetID: string) =>
 export const recommendations = (dealID: string, limit = 6) =>
   pageOf<Recommendation>('/recommendations', { deal_id: dealID, limit });
 
-export interface NewLink {
+/** LinkOptions protect a link and say what its visitors may do. */
+export interface LinkOptions {
+  require_email?: boolean;
+  /** A new passcode; on PATCH, "" or null removes it. */
+  passcode?: string | null;
+  allow_download?: boolean;
+  notify?: boolean;
+}
+
+export interface NewLink extends LinkOptions {
   asset_id: string;
   deal_id?: string;
   recipient_email?: string;
@@ -123,7 +133,33 @@ export interface NewLink {
 export const createLink = (l: NewLink) => request<Link>('/links', { method: 'POST', body: l });
 export const listLinks = (p: { asset_id?: string; deal_id?: string; limit?: number }) =>
   pageOf<Link>('/links', { ...p });
+export const getLink = (id: string) => request<Link>(`/links/${id}`);
+export type LinkPatch = LinkOptions & { expires_at?: string | null };
+export const patchLink = (id: string, p: LinkPatch) => request<Link>(`/links/${id}`, { method: 'PATCH', body: p });
 export const revokeLink = (id: string) => request<undefined>(`/links/${id}`, { method: 'DELETE' });
+
+/** wireVisits reads a visits answer, an empty list possibly as null. */
+async function wireVisits(path: string, query: RequestOptions['query']): Promise<VisitPage> {
+  const r = await request<Partial<VisitPage> & { items?: VisitPage['items'] | null }>(path, { query });
+  return { items: r.items ?? [], next_cursor: r.next_cursor ?? null, page_count: r.page_count ?? null };
+}
+export const linkVisits = (id: string, p: { limit?: number; cursor?: string } = {}) =>
+  wireVisits(`/links/${id}/visits`, { ...p });
+export const dealVisits = (id: string, p: { limit?: number; cursor?: string } = {}) =>
+  wireVisits(`/deals/${id}/visits`, { ...p });
+
+export async function listNotifications(p: { unread?: boolean; limit?: number; cursor?: string }, signal?: AbortSignal): Promise<NotificationPage> {
+  const r = await request<Partial<NotificationPage> & { items?: NotificationPage['items'] | null }>('/notifications', { query: { ...p }, signal });
+  return { items: r.items ?? [], unread: r.unread ?? 0, next_cursor: r.next_cursor ?? null };
+}
+/** markRead marks the given notifications read, or all of them. */
+export const markRead = (ids: string[] | 'all') =>
+  request<undefined>('/notifications/read', { method: 'POST', body: ids === 'all' ? { all: true } : { ids } });
+export const getNotificationSettings = () => request<NotificationSettings>('/me/notification-settings');
+export const putNotificationSettings = (p: Partial<Omit<NotificationSettings, 'slack_status'>>) =>
+  request<NotificationSettings>('/me/notification-settings', { method: 'PUT', body: p });
+export const getOrgSettings = () => request<OrgSettings>('/settings');
+export const putOrgSettings = (p: Partial<OrgSettings>) => request<OrgSettings>('/settings', { method: 'PUT', body: p });
 
 export function recordEvent(type: EventType, assetID: string, dealID?: string, meta?: Record<string, unknown>) {
   return request<unknown>('/events', {

@@ -68,6 +68,20 @@ export interface Asset {
   thumbnail_url: string | null;
   created_at: string;
   updated_at: string;
+  /** Page images of the current version; absent from older servers. */
+  preview?: AssetPreview;
+}
+
+export type PreviewStatus = 'none' | 'pending' | 'ready' | 'failed' | 'unavailable';
+
+/** AssetPreview is the state of an asset's page images (decks and
+ * documents are converted by the server; PDFs are rendered). */
+export interface AssetPreview {
+  status: PreviewStatus;
+  pages?: number;
+  error?: string | null;
+  /** Width and height of each page, in points, in page order. */
+  page_sizes?: [number, number][] | null;
 }
 
 export interface Page<T> {
@@ -126,6 +140,93 @@ export interface Link {
   opens?: number;
   last_opened_at?: string | null;
   seconds_viewed?: number;
+  /** Visitors must give their email before reading. */
+  require_email?: boolean;
+  /** A passcode is set (the passcode itself is never shown). */
+  has_passcode?: boolean;
+  allow_download?: boolean;
+  /** The sharer is told when someone opens it. */
+  notify?: boolean;
+  /** External human visits. */
+  visits?: number;
+}
+
+export type Device = 'desktop' | 'mobile' | 'tablet';
+
+export interface PageTime {
+  page: number;
+  seconds: number;
+}
+
+/** Visit is one visitor's reading of one link. */
+export interface Visit {
+  id: string;
+  visitor_email: string | null;
+  started_at: string;
+  last_seen_at: string;
+  seconds: number;
+  /** Pages read, with time > 0. */
+  pages: PageTime[] | null;
+  completion: number;
+  device: Device;
+  returning: boolean;
+  internal: boolean;
+  /** Pages of the version this visit read, when the server says per visit. */
+  page_count?: number | null;
+  link_id?: string;
+  asset_id?: string;
+  asset_title?: string;
+}
+
+export interface VisitPage {
+  items: Visit[];
+  next_cursor: string | null;
+  /** Pages of the version shown, so unread pages can be drawn. */
+  page_count?: number | null;
+}
+
+export interface Notification {
+  id: string;
+  type: string;
+  created_at: string;
+  read_at: string | null;
+  title: string;
+  body: string;
+  url: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface NotificationPage {
+  items: Notification[];
+  unread: number;
+  next_cursor: string | null;
+}
+
+export type EmailFrequency = 'instant' | 'daily' | 'off';
+
+export interface NotificationSettings {
+  email: EmailFrequency;
+  slack_webhook_url: string | null;
+  types: Record<string, boolean>;
+  slack_status?: { failing: boolean; reason: string | null } | null;
+  /** Set while the Slack URL refuses messages (the server's other spelling of slack_status). */
+  slack_failing?: { since: string; reason: string } | null;
+}
+
+/** slackFailure is why the Slack URL stopped taking messages, or null
+ * while it works; servers say it as slack_status or slack_failing. */
+export function slackFailure(s: NotificationSettings): { reason: string | null; since: string | null } | null {
+  if (s.slack_failing) return { reason: s.slack_failing.reason || null, since: s.slack_failing.since };
+  if (s.slack_status?.failing) return { reason: s.slack_status.reason, since: null };
+  return null;
+}
+
+export interface OrgSettings {
+  name: string;
+  logo_url: string | null;
+  internal_domains: string[];
+  review_days: number;
+  password_login: boolean;
 }
 
 export interface Recommendation {
@@ -150,6 +251,10 @@ export interface AssetScore {
   revenue_influenced: number;
   link_opens: number;
   last_used_at: string | null;
+  /** Mean seconds of an external visit; null without visits. */
+  avg_view_seconds?: number | null;
+  /** Mean share of pages read per visit, 0..1; null without visits. */
+  completion?: number | null;
 }
 
 export interface OverallScore {
@@ -190,6 +295,16 @@ export interface AssetDetail extends AssetScore {
   by_persona: Breakdown[];
   by_user: UserUse[];
   series: WeekUse[];
+  /** Attention per page over external human visits. */
+  pages?: PageAttention[] | null;
+}
+
+export interface PageAttention {
+  page: number;
+  visits: number;
+  /** Visits that read the page ÷ visits. */
+  reach: number;
+  median_seconds: number | null;
 }
 
 export interface APIToken {

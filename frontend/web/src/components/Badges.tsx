@@ -53,3 +53,20 @@ export function AssetChips({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
     </div>
   );
 }
+
+/** PreviewBadge says where an asset's page previews stand, when there is
+ * something to say: being prepared, failed (with the reason), or the
+ * converter missing on the server. */
+export function PreviewBadge({ asset }: { asset: Pick<Asset, 'preview'> }) {
+  const p = asset.preview;
+  switch (p?.status) {
+    case 'pending':
+      return <span className="badge warn pulse"><span className="dot" /> Preparing preview</span>;
+    case 'failed':
+      return <span className="badge bad" title={p.error ?? undefined}>Preview failed{p.error ? `: ${p.error}` : ''}</span>;
+    case 'unavailable':
+      return <span className="badge neutral" title="An administrator can install LibreOffice on the server">Preview converter not installed</span>;
+    default:
+      return null;
+  }
+}

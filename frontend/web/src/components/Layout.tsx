@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useUser } from '../auth';
+import { Bell } from './Bell';
 import { ErrorBoundary } from './ErrorBoundary';
 
 function initials(name: string, email: string): string {
@@ -78,10 +79,12 @@ export function Layout() {
           <nav className="nav" aria-label="Main">
             <NavLink to="/" end>Home</NavLink>
             <NavLink to="/search">Search</NavLink>
+            <NavLink to="/links">Links</NavLink>
             {can('admin', 'marketer') && <NavLink to="/library">Library</NavLink>}
             {can('admin', 'marketer') && <NavLink to="/analytics">Analytics</NavLink>}
             {can('admin') && <NavLink to="/admin">Admin</NavLink>}
           </nav>
+          <Bell />
           <AccountMenu />
         </div>
       </header>

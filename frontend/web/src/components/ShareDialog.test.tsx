@@ -55,4 +55,42 @@ describe('ShareDialog', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('recipient_email is not a valid address.');
     expect(screen.getByLabelText('Recipient email (optional)')).toHaveValue('cio@northwind');
   });
+
+  it('sends the protection and alert options chosen', async () => {
+    const url = 'http://localhost:8080/l/' + 'y'.repeat(43);
+    const { calls } = setup(() => json({ id: 'l2', url, token: 'y', asset_id: 'a1', deal_id: 'd1', expires_at: null, has_passcode: true }, 201));
+    await screen.findByRole('option', { name: 'Northwind — Northwind Traders' });
+    // Downloads and alerts are on by default, nothing is protected.
+    expect(screen.getByLabelText('Allow downloads')).toBeChecked();
+    expect(screen.getByLabelText('Notify me when opened')).toBeChecked();
+    expect(screen.getByLabelText('Require email to view')).not.toBeChecked();
+    await userEvent.click(screen.getByLabelText('Require email to view'));
+    await userEvent.click(screen.getByLabelText('Protect with a passcode'));
+    await userEvent.type(screen.getByLabelText('Passcode'), 'ab');
+    await userEvent.click(screen.getByRole('button', { name: 'Create and copy link' }));
+    // Too short: refused before asking the server.
+    expect(screen.getByLabelText('Passcode')).toHaveAccessibleDescription('A passcode has at least 4 characters.');
+    expect(calls.some((c) => c.url.pathname === '/api/v1/links')).toBe(false);
+    await userEvent.type(screen.getByLabelText('Passcode'), 'cd-42');
+    await userEvent.click(screen.getByLabelText('Allow downloads'));
+    await userEvent.click(screen.getByLabelText('Notify me when opened'));
+    await userEvent.click(screen.getByRole('button', { name: 'Create and copy link' }));
+    expect(await screen.findByLabelText('Tracked link')).toHaveValue(url);
+    expect(screen.getByText(/Send the passcode to the recipient separately/)).toBeInTheDocument();
+    const create = calls.find((c) => c.url.pathname === '/api/v1/links')!;
+    expect(JSON.parse(create.init.body as string)).toEqual({
+      asset_id: 'a1', deal_id: 'd1', require_email: true, passcode: 'abcd-42', allow_download: false, notify: false,
+    });
+  });
+
+  it('shows the server refusing the passcode next to it', async () => {
+    setup(() => json({ error: { code: 'invalid_input', message: 'passcode is too common.', details: { field: 'passcode' } } }, 400));
+    await screen.findByRole('option', { name: 'Northwind — Northwind Traders' });
+    await userEvent.click(screen.getByLabelText('Protect with a passcode'));
+    await userEvent.type(screen.getByLabelText('Passcode'), '1234');
+    await userEvent.click(screen.getByRole('button', { name: 'Create and copy link' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('passcode is too common.');
+    expect(screen.getByLabelText('Passcode')).toHaveAccessibleDescription('passcode is too common.');
+    expect(screen.getByLabelText('Passcode')).toHaveAttribute('aria-invalid', 'true');
+  });
 });

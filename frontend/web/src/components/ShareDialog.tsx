@@ -1,10 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
+import { Link as RouterLink } from 'react-router';
 import { errorMessage } from '../api/client';
 import * as api from '../api/endpoints';
 import type { Asset, Link } from '../api/types';
 import { fromDateInput } from '../lib/format';
 import { DealSelect } from './DealSelect';
+import { FieldError, LinkOptionsFields, checkPasscode, createOptions, defaultLinkOptions, fieldError } from './LinkOptions';
 import { Alert, Modal, copyText, useToast } from './ui';
 
 /** ShareDialog makes a tracked link for an asset, on a deal and for a
@@ -13,6 +15,8 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
   const [deal, setDeal] = useState(dealID ?? '');
   const [recipient, setRecipient] = useState('');
   const [expires, setExpires] = useState('');
+  const [options, setOptions] = useState(defaultLinkOptions);
+  const [passcodeError, setPasscodeError] = useState<string | null>(null);
   const [link, setLink] = useState<Link | null>(null);
   const [copied, setCopied] = useState(false);
   const toast = useToast();
@@ -25,6 +29,7 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
         deal_id: deal || undefined,
         recipient_email: recipient.trim() || undefined,
         expires_at: fromDateInput(expires) ?? undefined,
+        ...createOptions(options),
       }),
     onSuccess: async (l) => {
       setLink(l);
@@ -40,8 +45,14 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
 
   const submit = (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    create.mutate();
+    const bad = checkPasscode(options);
+    setPasscodeError(bad);
+    if (!bad) create.mutate();
   };
+  // The server's refusal shows next to the field it names; else above the buttons.
+  const recipientError = fieldError(create.error, 'recipient_email');
+  const expiresError = fieldError(create.error, 'expires_at');
+  const shownAtField = !!(recipientError || expiresError || fieldError(create.error, 'passcode', 'require_email', 'allow_download', 'notify'));
 
   const copyAgain = async () => {
     if (!link) return;
@@ -61,16 +72,22 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
             <span>Deal</span>
             <DealSelect value={deal} onChange={setDeal} />
           </label>
-          <label className="field">
-            <span>Recipient email (optional)</span>
-            <input className="input" type="email" value={recipient} onChange={(e) => setRecipient(e.target.value)}
-              placeholder="buyer@prospect.com" autoComplete="off" />
-          </label>
-          <label className="field">
-            <span>Expires (optional)</span>
-            <input className="input" type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
-          </label>
-          {create.error && <div className="alert" role="alert">{errorMessage(create.error)}</div>}
+          <div className="field">
+            <label htmlFor="share-recipient">Recipient email (optional)</label>
+            <input id="share-recipient" className="input" type="email" value={recipient} onChange={(e) => setRecipient(e.target.value)}
+              placeholder="buyer@prospect.com" autoComplete="off" aria-invalid={recipientError ? true : undefined}
+              aria-describedby={recipientError ? 'share-recipient-err' : undefined} />
+            <FieldError id="share-recipient-err" message={recipientError} />
+          </div>
+          <div className="field">
+            <label htmlFor="share-expires">Expires (optional)</label>
+            <input id="share-expires" className="input" type="date" value={expires} onChange={(e) => setExpires(e.target.value)}
+              aria-invalid={expiresError ? true : undefined} aria-describedby={expiresError ? 'share-expires-err' : undefined} />
+            <FieldError id="share-expires-err" message={expiresError} />
+          </div>
+          <LinkOptionsFields value={options} onChange={(o) => { setOptions(o); setPasscodeError(null); }}
+            error={create.error} passcodeError={passcodeError} />
+          {create.error && !shownAtField && <div className="alert" role="alert">{errorMessage(create.error)}</div>}
           <div className="btn-row">
             <button className="btn primary" type="submit" disabled={create.isPending}>
               {create.isPending ? 'Creating…' : 'Create and copy link'}
@@ -88,9 +105,11 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
           <p className="muted small" style={{ marginTop: 12 }}>
             {link.deal_id ? 'Opens are attributed to the deal.' : 'Not tied to a deal: opens are counted for the asset only.'}
             {link.expires_at ? ' The link expires at the end of the chosen day.' : ''}
+            {link.has_passcode ? ' Send the passcode to the recipient separately.' : ''}
           </p>
           <div className="btn-row">
             <button className="btn" onClick={onClose}>Done</button>
+            <RouterLink className="btn ghost" to={`/links/${link.id}`} onClick={onClose}>Link settings and visits</RouterLink>
           </div>
         </div>
       )}

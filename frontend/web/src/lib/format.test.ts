@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, compact, date, dateTime, fromDateInput, interval, money, percent, plural, points, relativeTime, toDateInput } from './format';
+import { bytes, compact, date, dateTime, fromDateInput, interval, money, percent, plural, points, relativeTime, toDateInput, duration, localDateTime, localRelative } from './format';
 
 describe('percent', () => {
   it.each([
@@ -89,4 +89,19 @@ describe('plural and compact', () => {
     expect(plural(1200, 'match', 'matches')).toBe('1,200 matches');
   });
   it('compacts', () => expect(compact(1234)).toBe('1.2K'));
+});
+
+describe('duration and local times', () => {
+  it('reads durations', () => {
+    expect(duration(45, 'en-US')).toBe('45 sec');
+    expect(duration(200, 'en-US')).toBe('3 min 20 sec');
+    expect(duration(3900, 'en-US')).toBe('1 hr 5 min');
+    expect(duration(120, 'en-US')).toBe('2 min');
+    expect(duration(null)).toBe('—');
+  });
+  it('uses the locale', () => {
+    expect(localDateTime('2026-12-03T14:05:00Z', 'en-GB', 'UTC')).toBe('3 Dec 2026, 14:05');
+    expect(localRelative('2026-12-03T12:00:00Z', new Date('2026-12-03T14:00:00Z'), 'en')).toBe('2 hours ago');
+    expect(localRelative(null)).toBe('—');
+  });
 });

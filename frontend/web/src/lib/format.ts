@@ -109,3 +109,42 @@ export function fromDateInput(v: string, endOfDay = true): string | null {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
+
+/** duration formats seconds of reading as "45 s", "3 min 20 s" or
+ * "1 h 5 min", in the browser's locale (locale injectable for tests). */
+export function duration(seconds: number | null | undefined, locale?: string): string {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds) || seconds < 0) return '—';
+  const unit = (n: number, u: 'second' | 'minute' | 'hour') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 0 }).format(n);
+  const s = Math.round(seconds);
+  if (s < 60) return unit(s, 'second');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h > 0) return m ? `${unit(h, 'hour')} ${unit(m, 'minute')}` : unit(h, 'hour');
+  return rest ? `${unit(m, 'minute')} ${unit(rest, 'second')}` : unit(m, 'minute');
+}
+
+/** localDateTime formats a time in the browser's locale and time zone,
+ * as "3 Dec 2026, 14:05" (locale and zone injectable for tests). */
+export function localDateTime(t: string | null | undefined, locale?: string, timeZone?: string): string {
+  if (!t) return '—';
+  const d = new Date(t);
+  if (Number.isNaN(d.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d);
+}
+
+/** localRelative is relativeTime in the browser's locale. */
+export function localRelative(t: string | null | undefined, now: Date = new Date(), locale?: string): string {
+  if (!t) return '—';
+  const secs = Math.round((new Date(t).getTime() - now.getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(secs);
+  if (abs < 45) return rtf.format(0, 'second');
+  if (abs < 3600) return rtf.format(Math.round(secs / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(secs / 3600), 'hour');
+  if (abs < 604800) return rtf.format(Math.round(secs / 86400), 'day');
+  if (abs < 2629800) return rtf.format(Math.round(secs / 604800), 'week');
+  if (abs < 31557600) return rtf.format(Math.round(secs / 2629800), 'month');
+  return rtf.format(Math.round(secs / 31557600), 'year');
+}

@@ -2,7 +2,7 @@ import type { AssetScore } from '../api/types';
 
 export type SortKey =
   | 'title' | 'uses' | 'unique_users' | 'deals_influenced' | 'deals_closed' | 'win_rate'
-  | 'baseline_win_rate' | 'lift' | 'revenue_influenced' | 'link_opens' | 'last_used_at';
+  | 'baseline_win_rate' | 'lift' | 'revenue_influenced' | 'link_opens' | 'avg_view_seconds' | 'completion' | 'last_used_at';
 
 /** sortScores orders scorecard rows by a column. Rows without a value
  * (no closed deals, never used) go last in either direction, since
@@ -11,7 +11,8 @@ export function sortScores(rows: AssetScore[], key: SortKey, desc: boolean): Ass
   const val = (r: AssetScore): number | string | null => {
     if (key === 'title') return r.title.toLowerCase();
     if (key === 'last_used_at') return r.last_used_at ? Date.parse(r.last_used_at) : null;
-    return r[key];
+    // Older servers leave out the reading columns: unknown, like null.
+    return r[key] ?? null;
   };
   return [...rows].sort((a, b) => {
     const x = val(a);

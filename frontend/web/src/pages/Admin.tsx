@@ -10,6 +10,7 @@ import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { date, dateTime, relativeTime } from '../lib/format';
 import { keyFromLabel } from '../lib/taxonomy';
 import { AuditLog } from './AuditLog';
+import { OrgSettings } from './OrgSettings';
 import { OrgTokens } from './OrgTokens';
 
 const roles: { key: Role; label: string; hint: string }[] = [
@@ -23,6 +24,7 @@ const tabs = [
   { key: 'tokens', label: 'API tokens' },
   { key: 'audit', label: 'Audit log' },
   { key: 'taxonomy', label: 'Taxonomy' },
+  { key: 'organisation', label: 'Organisation' },
 ] as const;
 type Tab = (typeof tabs)[number]['key'];
 
@@ -45,7 +47,8 @@ export default function Admin() {
             onClick={() => setParams(t.key === 'users' ? {} : { tab: t.key })}>{t.label}</button>
         ))}
       </div>
-      {tab === 'users' ? <Users /> : tab === 'tokens' ? <OrgTokens /> : tab === 'audit' ? <AuditLog /> : <TaxonomyEditor />}
+      {tab === 'users' ? <Users /> : tab === 'tokens' ? <OrgTokens /> : tab === 'audit' ? <AuditLog />
+        : tab === 'organisation' ? <OrgSettings /> : <TaxonomyEditor />}
     </>
   );
 }

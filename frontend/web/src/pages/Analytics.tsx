@@ -10,7 +10,7 @@ import { LiftChart, UsageChart } from '../components/Charts';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { saveBlob, today } from '../lib/download';
-import { date, fromDateInput, interval, money, percent, plural, points, relativeTime } from '../lib/format';
+import { date, duration, fromDateInput, interval, money, percent, plural, points, relativeTime } from '../lib/format';
 import { evidence, filterScores, sortScores, type SortKey } from '../lib/scorecard';
 import { terms } from '../lib/taxonomy';
 
@@ -25,6 +25,8 @@ const columns: { key: SortKey; label: string; num?: boolean; title?: string }[] 
   { key: 'lift', label: 'Lift', num: true },
   { key: 'revenue_influenced', label: 'Revenue won', num: true },
   { key: 'link_opens', label: 'Opens', num: true, title: 'Prospect opens of shared links' },
+  { key: 'avg_view_seconds', label: 'Avg. view', num: true, title: 'Average time of a prospect visit' },
+  { key: 'completion', label: 'Completion', num: true, title: 'Average share of pages a prospect visit read' },
   { key: 'last_used_at', label: 'Last used' },
 ];
 
@@ -194,6 +196,8 @@ function ScoreTable({ rows }: { rows: AssetScore[] }) {
                     </td>
                     <td className="num">{money(r.revenue_influenced)}</td>
                     <td className="num">{r.link_opens}</td>
+                    <td className="num nowrap">{duration(r.avg_view_seconds)}</td>
+                    <td className="num">{percent(r.completion)}</td>
                     <td className="nowrap">{r.last_used_at ? relativeTime(r.last_used_at) : <span className="faint">never</span>}</td>
                   </tr>
                 );

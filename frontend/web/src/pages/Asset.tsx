@@ -5,17 +5,20 @@ import { fetchBlob } from '../api/client';
 import { useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
 import type { AssetPatch } from '../api/endpoints';
-import type { Asset, FacetName, Taxonomy } from '../api/types';
+import type { Asset, AssetDetail, FacetName, Taxonomy } from '../api/types';
+import { PageBars } from '../components/PageBars';
+import { attentionBars } from '../lib/visits';
 import { useAuth } from '../auth';
 import { AssetActions } from '../components/AssetActions';
-import { IndexBadge, StatusBadge, TermChips } from '../components/Badges';
+import { IndexBadge, PreviewBadge, StatusBadge, TermChips } from '../components/Badges';
+import { PageImages } from '../components/PageImages';
 import { UsageChart } from '../components/Charts';
 import { MultiSelect } from '../components/MultiSelect';
 import { PdfPreview } from '../components/PdfPreview';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { errorMessage } from '../api/client';
-import { bytes, date, interval, money, percent, plural, points, relativeTime } from '../lib/format';
+import { bytes, date, duration, interval, money, percent, plural, points, relativeTime } from '../lib/format';
 import { label } from '../lib/taxonomy';
 import { useObjectURL } from '../lib/useObjectURL';
 
@@ -33,7 +36,7 @@ export default function AssetPage() {
   const asset = useQuery({
     queryKey: ['asset', id],
     queryFn: () => api.getAsset(id),
-    refetchInterval: (q) => (q.state.data?.index_status === 'pending' ? 2000 : false),
+    refetchInterval: (q) => (q.state.data?.index_status === 'pending' || q.state.data?.preview?.status === 'pending' ? 2000 : false),
   });
 
   // A visit is a view of the asset, on the deal the rep came from.
@@ -75,7 +78,31 @@ export default function AssetPage() {
   );
 }
 
+/** pagesReady says the server has page images to show (decks and
+ * documents once converted; PDFs keep their pdf.js preview). */
+const pagesReady = (a: Asset) =>
+  a.preview?.status === 'ready' && (a.preview.pages ?? 0) > 0 && a.current_version.content_type !== 'application/pdf';
+
 function Preview({ asset }: { asset: Asset }) {
+  if (pagesReady(asset)) return <PageImages asset={asset} />;
+  return <FilePreview asset={asset} />;
+}
+
+/** previewNote explains why a file has no page preview yet. */
+function previewNote(asset: Asset): string {
+  switch (asset.preview?.status) {
+    case 'pending':
+      return 'Preparing preview: its pages show here in a moment.';
+    case 'failed':
+      return `The preview could not be made${asset.preview.error ? ` (${asset.preview.error})` : ''}. It can be downloaded and opened in its own application.`;
+    case 'unavailable':
+      return 'Preview converter not installed on the server: an administrator can add it. It can be downloaded and opened in its own application.';
+    default:
+      return `${asset.current_version.filename} can be downloaded and opened in its own application.`;
+  }
+}
+
+function FilePreview({ asset }: { asset: Asset }) {
   const ok = previewable(asset);
   const content = useQuery({
     queryKey: ['preview', asset.id, asset.current_version.id],
@@ -101,8 +128,8 @@ function Preview({ asset }: { asset: Asset }) {
         <div className="row" style={{ alignItems: 'flex-start' }}>
           <Thumbnail asset={asset} />
           <div>
-            <h3>No preview for this file type</h3>
-            <p className="muted">{asset.current_version.filename} can be downloaded and opened in its own application.</p>
+            <h3>{asset.preview?.status === 'pending' ? 'Preparing preview' : 'No preview for this file'}</h3>
+            <p className="muted">{previewNote(asset)}</p>
           </div>
         </div>
       </div>
@@ -140,7 +167,7 @@ function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; edita
       <h2 id="details-title">Details</h2>
       <dl className="kv">
         <dt>Status</dt>
-        <dd className="row"><StatusBadge status={asset.status} /> <IndexBadge asset={asset} /></dd>
+        <dd className="row" style={{ flexWrap: 'wrap' }}><StatusBadge status={asset.status} /> <IndexBadge asset={asset} /> <PreviewBadge asset={asset} /></dd>
         {facets.map((f) => (
           <div key={f.key} style={{ display: 'contents' }}>
             <dt>{f.title}</dt>
@@ -212,9 +239,9 @@ function Links({ asset }: { asset: Asset }) {
           {links.data.items.map((l) => (
             <li key={l.id} style={{ padding: '6px 0' }}>
               <div className="row">
-                <span>{l.recipient_email ?? 'No recipient'}</span>
+                <Link to={`/links/${l.id}`}>{l.recipient_email ?? 'No recipient'}</Link>
                 <span className="spacer" />
-                <span className="badge neutral">{plural(l.opens ?? 0, 'open')}</span>
+                <span className="badge neutral">{plural(l.visits ?? l.opens ?? 0, l.visits !== undefined ? 'visit' : 'open')}</span>
               </div>
               <div className="faint small">
                 Shared {relativeTime(l.created_at)}
@@ -250,9 +277,16 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
         <div className="stat"><div className="label">Lift</div><div className={`value ${liftCls}`}>{points(d.lift)}</div>
           <div className="sub">{money(d.revenue_influenced)} won revenue influenced</div></div>
       </div>
+      <div className="grid cols-4" style={{ marginTop: 12 }}>
+        <div className="stat"><div className="label">Avg. view time</div><div className="value">{duration(d.avg_view_seconds)}</div>
+          <div className="sub">Per prospect visit</div></div>
+        <div className="stat"><div className="label">Completion</div><div className="value">{percent(d.completion)}</div>
+          <div className="sub">Share of pages a visit reads</div></div>
+      </div>
       {d.deals_closed > 0 && d.deals_closed < 10 && (
         <p className="muted small">Few closed deals so far: the interval is wide, so read the win rate with care.</p>
       )}
+      <Attention asset={asset} detail={d} />
       <h3 style={{ marginTop: 16 }}>Uses over time</h3>
       {d.series.length ? <UsageChart series={d.series} height={220} /> : <p className="muted">No uses yet.</p>}
       <div className="tabs" role="tablist" style={{ marginTop: 16 }}>
@@ -288,6 +322,33 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
           ) : <Empty title="Not used on any deal yet" />
         )}
       </div>
+    </section>
+  );
+}
+
+/** Attention shows, for each page, how many prospect visits reached it
+ * and how long they stayed (median); pages nobody read show as skipped. */
+function Attention({ asset, detail }: { asset: Asset; detail: AssetDetail }) {
+  const count = asset.preview?.pages ?? asset.current_version.page_count;
+  const rows = attentionBars(detail.pages, count);
+  if (!rows.length || !detail.pages?.length) {
+    return (
+      <>
+        <h3 style={{ marginTop: 16 }}>Attention per page</h3>
+        <p className="muted">No prospect has read it through a shared link yet.</p>
+      </>
+    );
+  }
+  const reach = rows.map((r) => ({ page: r.page, value: r.reach, skipped: r.skipped, label: `${percent(r.reach)} reached, median ${duration(r.median_seconds)}` }));
+  const time = rows.map((r) => ({ page: r.page, value: r.median_seconds, skipped: r.skipped, label: `median ${duration(r.median_seconds)}` }));
+  return (
+    <section aria-labelledby="attention-title">
+      <h3 id="attention-title" style={{ marginTop: 16 }}>Attention per page</h3>
+      <p className="muted small">Over {plural(Math.max(...rows.map((r) => r.visits)), 'prospect visit')}. <span className="legend-skipped" aria-hidden="true" />Dashed pages no visit read.</p>
+      <div className="small muted">Reach (share of visits that read the page)</div>
+      <PageBars bars={reach} label="Reach per page" />
+      <div className="small muted" style={{ marginTop: 8 }}>Median time on the page</div>
+      <PageBars bars={time} label="Median seconds per page" height={48} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useOpenDeals, useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
 import type { Deal, Taxonomy } from '../api/types';
+import { DealVisits } from '../components/Visits';
 import { AssetActions } from '../components/AssetActions';
 import { TermChips } from '../components/Badges';
 import { Thumbnail } from '../components/Thumbnail';
@@ -156,6 +157,7 @@ function DealPanel({ deal, tax }: { deal: Deal; tax?: Taxonomy }) {
           </div>
         )}
       </section>
+      <DealVisits dealID={deal.id} />
     </>
   );
 }

@@ -6,7 +6,7 @@ import { useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
 import type { AssetPatch, UploadMeta } from '../api/endpoints';
 import type { Asset, AssetStatus, Taxonomy } from '../api/types';
-import { IndexBadge } from '../components/Badges';
+import { IndexBadge, PreviewBadge } from '../components/Badges';
 import { MultiSelect } from '../components/MultiSelect';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
@@ -33,7 +33,7 @@ export default function Library() {
     }),
     placeholderData: keepPreviousData,
     // Indexing status is live: poll while any listed asset is pending.
-    refetchInterval: (q) => (q.state.data?.items.some((a) => a.index_status === 'pending') ? 2000 : false),
+    refetchInterval: (q) => (q.state.data?.items.some((a) => a.index_status === 'pending' || a.preview?.status === 'pending') ? 3000 : false),
   });
   const pages = assets.data ? Math.ceil(assets.data.total / pageSize) : 0;
 
@@ -133,7 +133,7 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
             <div className="faint small">
               {asset.current_version.filename} · {bytes(asset.current_version.size)} · v{asset.current_version.number} · {relativeTime(asset.updated_at)}
             </div>
-            <IndexBadge asset={asset} />
+            <div className="chips"><IndexBadge asset={asset} /> <PreviewBadge asset={asset} /></div>
           </div>
         </div>
       </td>

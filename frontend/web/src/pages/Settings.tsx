@@ -6,6 +6,7 @@ import { useUser } from '../auth';
 import { Alert, Empty, ErrorState, Loading, TextField, copyText, useToast } from '../components/ui';
 import { date, relativeTime } from '../lib/format';
 import { checkNewPassword, minPasswordLength, type NewPasswordErrors } from '../lib/password';
+import { NotificationSettings } from './NotificationSettings';
 
 export default function Settings() {
   const user = useUser();
@@ -17,6 +18,7 @@ export default function Settings() {
           <p>{user.name ? `${user.name} · ` : ''}{user.email} · {user.role}</p>
         </div>
       </div>
+      <NotificationSettings />
       <Tokens />
       <ChangePassword />
     </>

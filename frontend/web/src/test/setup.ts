@@ -14,6 +14,11 @@ if (!('showModal' in HTMLDialogElement.prototype)) {
   });
 }
 
+// Nor scrollIntoView.
+if (!('scrollIntoView' in Element.prototype)) {
+  Object.assign(Element.prototype, { scrollIntoView() {} });
+}
+
 afterEach(() => {
   cleanup();
   localStorage.clear();
