@@ -15,10 +15,17 @@ COPY . .
 COPY --from=web /src/frontend/web/dist ./frontend/web/dist
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/stagecraft ./cmd/stagecraft
 
-# Run: a small Debian image (room for document tools such as poppler).
+# Run: a small Debian image with the document tools: poppler (PDF text,
+# thumbnails, page images) and, unless built with
+# --build-arg WITH_LIBREOFFICE=0, headless LibreOffice and Office-compatible
+# fonts for page previews of decks and documents (a few hundred MB more).
 FROM debian:bookworm-slim
+ARG WITH_LIBREOFFICE=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates poppler-utils \
+ && if [ "$WITH_LIBREOFFICE" = 1 ]; then apt-get install -y --no-install-recommends \
+      libreoffice-impress-nogui libreoffice-writer-nogui libreoffice-calc-nogui \
+      fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core; fi \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/stagecraft --create-home stagecraft
 COPY --from=build /out/stagecraft /usr/local/bin/stagecraft

@@ -10,7 +10,7 @@ ifndef TEST_TMP
 TEST_TMP := $(shell mktemp -d -u /tmp/stagecraft-test.XXXXXX)
 endif
 
-.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-events bench-linkopen bench-analytics relevance demo migrate clean help
+.PHONY: all build web extension deps run test test-web screenshots lint vet unit bench bench-search bench-index bench-searchable bench-convert bench-events bench-linkopen bench-viewer bench-analytics relevance demo migrate clean help
 
 all: build
 
@@ -65,15 +65,18 @@ vet:
 
 # test lints first (a finding fails fast, before servers start), then
 # starts what the integration tests need (PostgreSQL database
-# "stagecraft_test", a private MinIO on a loopback port), runs everything —
+# "stagecraft_test", a private MinIO and a private Mailpit on loopback
+# ports), runs everything —
 # go vet, the Go tests with the race detector, the web app's unit tests and
-# its browser tests in chromium against a real server — and stops MinIO.
+# its browser tests in chromium against a real server — and stops MinIO
+# and Mailpit.
 test: lint vet deps build
 	@export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$(scripts/pg.sh url stagecraft_test)}"; \
 	mkdir -p "$(TEST_TMP)"; \
-	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
+	trap 'scripts/minio.sh stop "$(TEST_TMP)" >/dev/null 2>&1 || true; scripts/mailpit.sh stop "$(TEST_TMP)/mail" >/dev/null 2>&1 || true; rm -rf "$(TEST_TMP)"' EXIT; \
 	eval "$$(scripts/minio.sh start "$(TEST_TMP)")"; \
-	echo "PostgreSQL: $$TEST_DATABASE_URL"; echo "MinIO: $$TEST_S3_ENDPOINT"; \
+	eval "$$(scripts/mailpit.sh start "$(TEST_TMP)/mail")"; \
+	echo "PostgreSQL: $$TEST_DATABASE_URL"; echo "MinIO: $$TEST_S3_ENDPOINT"; echo "Mailpit: $$TEST_SMTP_URL, $$TEST_MAILPIT_API"; \
 	$(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-web
 
@@ -125,6 +128,13 @@ bench-searchable: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) run ./cmd/stagecraft-bench searchable $(BENCH_FLAGS)
 
+# bench-convert times page previews: LibreOffice conversion of the shared
+# decks and documents (against bare soffice) and page rendering, then a
+# deck's upload until its preview is ready, through a real server.
+bench-convert: build
+	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	$(GO) run ./cmd/stagecraft-bench convert $(BENCH_FLAGS)
+
 # bench-events times event ingestion against a no-op gin handler.
 bench-events: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
@@ -134,6 +144,14 @@ bench-events: build
 bench-linkopen: build
 	@export BENCH_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
 	$(GO) build -o bin/stagecraft-bench ./cmd/stagecraft-bench && bin/stagecraft-bench linkopen $(BENCH_FLAGS)
+
+# bench-viewer times a prospect's first view of a 30-slide deck in
+# headless chromium (desktop and phone): first page image received.
+bench-viewer: build
+	@export CHROMIUM="$$(scripts/chromium.sh)"; \
+	export E2E_DATABASE_URL="$$(scripts/pg.sh url stagecraft_bench)"; \
+	export STAGECRAFT_BIN="$(CURDIR)/$(BIN)"; \
+	cd frontend/web && node e2e/bench-viewer.mjs
 
 # bench-analytics loads a synthetic organisation (deals, events through the
 # rollup trigger) and times the scorecard and the ingest cost of the rollups.

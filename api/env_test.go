@@ -66,7 +66,14 @@ type envConfig struct {
 	logHandler     slog.Handler
 	blobs          func(t testing.TB, baseURL string) (stagecraft.BlobStore, http.Handler)
 	dbConfig       func(t testing.TB) *postgres.DB
+	// queue starts the delivery queue, with outgoing URLs to this
+	// machine allowed (the tests' receivers).
+	queue bool
 }
+
+// withQueue runs the delivery queue (mail, Slack-format messages) as
+// serve does, with outgoing URLs to loopback allowed.
+func withQueue() envOption { return func(c *envConfig) { c.queue = true } }
 
 func withMaxUpload(n int64) envOption { return func(c *envConfig) { c.maxUpload = n } }
 
@@ -119,8 +126,20 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	svc := wire.Build(wire.Deps{
 		DB: e.db, Blobs: e.blobs, Search: &postgres.Search{DB: e.db}, BlobHandler: blobHandler, Log: log, Now: time.Now,
 		PublicURL: baseURL, MaxUpload: cfg.maxUpload, JWTSecret: jwtSecret, JWTTTL: time.Hour, Mailer: cfg.mailer,
-		TrustedProxies: cfg.trustedProxies, WorkerID: "test",
+		TrustedProxies: cfg.trustedProxies, WorkerID: "test", OutboundAllowPrivate: cfg.queue,
 	})
+	if cfg.queue {
+		q, err := svc.StartQueue(context.Background(), e.db, wire.QueueOptions{Poll: 100 * time.Millisecond,
+			Backoff: func(int) time.Duration { return 200 * time.Millisecond }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = q.Stop(ctx) // the test is over; a slow stop loses nothing it checks
+		})
+	}
 	e.lib, e.search, e.worker, e.jwt, e.server = svc.Library, svc.Search, svc.Indexer, svc.Auth.Tokens, svc.API
 	e.preview = svc.Previews
 	// Tests index on demand (indexAll) and wait for nothing longer.

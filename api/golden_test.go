@@ -155,6 +155,15 @@ func TestGoldenResponses(t *testing.T) {
 	run(call{"error_invalid", "PATCH", "/api/v1/users/" + e.rep.ID, e.adminTok, map[string]any{"role": "king"}})
 	run(call{"error_unauthorized", "GET", "/api/v1/me", "", nil})
 	run(call{"error_forbidden", "GET", "/api/v1/users", e.repTok, nil})
+
+	e.notifyUser(e.rep, "buyer@acme.example opened “Security guide”")
+	run(call{"notifications", "GET", "/api/v1/notifications", e.repTok, nil})
+	run(call{"notification_settings", "GET", "/api/v1/me/notification-settings", e.repTok, nil})
+	run(call{"notification_settings_put", "PUT", "/api/v1/me/notification-settings", e.repTok, map[string]any{
+		"email": "daily", "types": map[string]bool{"room.opened": false}}})
+	run(call{"settings", "GET", "/api/v1/settings", e.adminTok, nil})
+	run(call{"settings_put", "PUT", "/api/v1/settings", e.adminTok, map[string]any{"internal_domains": []string{"acme.example"}}})
+	run(call{"deliveries", "GET", "/api/v1/deliveries", e.adminTok, nil})
 	// The decoded golden files are JSON where they say so.
 	for _, f := range []string{"asset", "deal", "link_create"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "golden", f+".txt"))

@@ -170,6 +170,7 @@ func (v *viewer) requireAdmission(c *gin.Context, l *stagecraft.SharedLink) (str
 // (the link is opened from mail and chat), Secure when served over TLS.
 func (v *viewer) setLinkCookie(c *gin.Context, l *stagecraft.SharedLink, name, value string, maxAge int) {
 	secure := strings.HasPrefix(v.s.PublicURL, "https://") || c.Request.TLS != nil
+	//nolint:gosec // G124: Secure follows the scheme; a plain-HTTP install (a laptop, a LAN) must still admit visitors
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/l/" + l.Token, MaxAge: maxAge,
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 }

@@ -94,7 +94,11 @@ func (w *PreviewWorker) ProcessOne(ctx context.Context) (bool, error) {
 	}
 	if job.Attempts >= w.MaxAttempts || !temporary(err) {
 		log.Error("preview job failed", slog.Any("error", err))
-		w.markFailed(bctx, job, fmt.Sprintf("Previews gave up after %d attempts: %s", job.Attempts, stagecraft.ErrorMessage(err)))
+		msg := stagecraft.ErrorMessage(err)
+		if temporary(err) {
+			msg = fmt.Sprintf("Previews gave up after %d attempts: %s", job.Attempts, msg)
+		}
+		w.markFailed(bctx, job, msg)
 		return true, w.Store.CompleteIndexJob(bctx, job)
 	}
 	retry := w.Now().Add(backoff(job.Attempts))
@@ -197,11 +201,18 @@ func (w *PreviewWorker) store(ctx context.Context, a *stagecraft.Asset, out *con
 		p.PageSizes = append(p.PageSizes, stagecraft.PageSize{Width: page.Width, Height: page.Height})
 	}
 	p.Status, p.Pages = stagecraft.PreviewReady, len(out.Pages.Pages)
-	if out.Total > p.Pages {
+	switch {
+	case out.Cut:
+		// The converter stopped past the limit: the true count is unknown.
+		p.Error = fmt.Sprintf("Only the first %d pages have previews.", p.Pages)
+	case out.Total > p.Pages:
 		p.Error = fmt.Sprintf("Only the first %d of the %d pages have previews.", p.Pages, out.Total)
+		total := out.Total
+		res.PageCount = &total
+	default:
+		total := out.Total
+		res.PageCount = &total
 	}
-	total := out.Total
-	res.PageCount = &total
 	if out.PDF != "" && a.ThumbnailKey == "" && w.Thumbnails != nil {
 		res.ThumbnailKey = w.thumbnail(ctx, a, out.PDF)
 	}

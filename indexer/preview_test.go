@@ -349,3 +349,41 @@ func TestPreviewOfANewVersion(t *testing.T) {
 	}
 	readAll(t)(f.lib.OpenPage(ctx, vs[1], 1))
 }
+
+// Storage that is down delays previews (retried with backoff, still
+// pending) rather than failing them; after MaxAttempts they fail saying why.
+func TestPreviewRetriesWhileStorageIsDown(t *testing.T) {
+	f := newPreviewFixture(t)
+	ctx := context.Background()
+	a := f.upload(t, "two_paragraphs.pdf", nil)
+	store := &flakyStore{BlobStore: f.w.Blobs, down: true}
+	f.w.Blobs = store
+	if did, err := f.w.ProcessOne(ctx); !did || err != nil {
+		t.Fatalf("ProcessOne = %v, %v", did, err)
+	}
+	if p := f.find(t, a.ID).CurrentVersion.Preview; p.Status != stagecraft.PreviewPending {
+		t.Errorf("after a temporary failure: %s %q", p.Status, p.Error)
+	}
+	if did, _ := f.w.ProcessOne(ctx); did {
+		t.Error("retried before its backoff")
+	}
+	for range f.w.MaxAttempts - 1 {
+		f.now = f.now.Add(time.Hour)
+		if did, err := f.w.ProcessOne(ctx); !did || err != nil {
+			t.Fatalf("ProcessOne = %v, %v", did, err)
+		}
+	}
+	p := f.find(t, a.ID).CurrentVersion.Preview
+	if p.Status != stagecraft.PreviewFailed || !strings.Contains(p.Error, "gave up after 3 attempts") {
+		t.Errorf("after giving up: %s %q", p.Status, p.Error)
+	}
+	// Storage back: asking again makes them.
+	store.down = false
+	if _, err := f.db.EnqueuePreviews(ctx, stagecraft.PreviewFailed); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(t)
+	if p := f.find(t, a.ID).CurrentVersion.Preview; p.Status != stagecraft.PreviewReady {
+		t.Errorf("after storage came back: %s %q", p.Status, p.Error)
+	}
+}

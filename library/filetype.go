@@ -65,6 +65,10 @@ func Detect(head []byte, filename string) string {
 			return t
 		}
 		return "application/x-ole-storage"
+	case bytes.HasPrefix(head, []byte(`{\rtf`)):
+		// RTF is text to a sniffer, but a document to its readers: it gets
+		// page previews like .docx.
+		return "application/rtf"
 	case base == "text/plain":
 		if t, ok := textTypes[ext]; ok {
 			return t + "; charset=utf-8"

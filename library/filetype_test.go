@@ -37,6 +37,8 @@ func TestDetect(t *testing.T) {
 		{"markdown", "readme.md", []byte("# Title\n\nBody"), "text/markdown; charset=utf-8", stagecraft.TypeText},
 		{"csv", "p.csv", []byte("a,b\n1,2\n"), "text/csv; charset=utf-8", stagecraft.TypeSpreadsheet},
 		{"text", "notes", []byte("hello"), "text/plain; charset=utf-8", stagecraft.TypeText},
+		{"rtf", "letter.rtf", []byte(`{\rtf1\ansi Hello}`), "application/rtf", stagecraft.TypeDocument},
+		{"rtf named txt", "letter.txt", []byte(`{\rtf1\ansi Hello}`), "application/rtf", stagecraft.TypeDocument},
 		{"html", "page.html", []byte("<!DOCTYPE html><html><body>x"), "text/html; charset=utf-8", stagecraft.TypeText},
 		{"html named md", "x.md", []byte("<html><script>alert(1)</script>"), "text/html; charset=utf-8", stagecraft.TypeText},
 		{"binary", "x.csv", []byte{0, 1, 2, 3, 0xff}, "application/octet-stream", stagecraft.TypeOther},

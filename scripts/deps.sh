@@ -8,6 +8,9 @@
 #     converts decks, documents and spreadsheets to PDF for page previews.
 #     Without it those files are stored, indexed and downloadable; their
 #     preview status is "unavailable".
+#   - Fonts metric-compatible with Office's (Liberation for Arial, Times New
+#     Roman and Courier New; Carlito for Calibri; Caladea for Cambria), so
+#     converted decks keep their line breaks and layout.
 # Needs root and apt-get; otherwise it only says what to install.
 set -euo pipefail
 
@@ -51,6 +54,19 @@ if ! command -v soffice >/dev/null && ! command -v libreoffice >/dev/null; then
 		else
 			log "could not install LibreOffice; decks and documents get no page previews"
 		fi
+	fi
+fi
+
+fonts="fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea"
+if { command -v soffice >/dev/null || command -v libreoffice >/dev/null; } && command -v fc-list >/dev/null &&
+	! fc-list | grep -qi carlito; then
+	if ! can_apt; then
+		log "Office-compatible fonts are missing: converted decks may lay out differently from PowerPoint."
+		log "install them with: sudo apt-get install --no-install-recommends $fonts"
+	else
+		log "installing Office-compatible fonts for page previews…"
+		# shellcheck disable=SC2086 # the list is meant to split into packages
+		apt_install $fonts || log "could not install the fonts; previews use the fonts present"
 	fi
 fi
 exit 0

@@ -109,8 +109,14 @@ func (m *Mailer) Send(ctx context.Context, msg stagecraft.MailMessage) error {
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
 	}
 	if m.user != "" {
-		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
-			mail.WithUsername(m.user), mail.WithPassword(m.password))
+		// The strongest mechanism the server offers; over a connection
+		// without TLS that excludes those sending the password in clear
+		// (PLAIN, LOGIN), except to a server on this machine.
+		auth := mail.SMTPAuthAutoDiscover
+		if ip := net.ParseIP(m.host); m.host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			auth = mail.SMTPAuthPlain
+		}
+		opts = append(opts, mail.WithSMTPAuth(auth), mail.WithUsername(m.user), mail.WithPassword(m.password))
 	}
 	c, err := mail.NewClient(m.host, opts...)
 	if err != nil {

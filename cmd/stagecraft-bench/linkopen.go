@@ -52,9 +52,17 @@ func benchLinkOpen(args []string) error {
 		return err
 	}
 	defer srv.stop()
-	pdf := pdfgen.Document{Title: "Proposal", Pages: [][]string{{"Page one"}, {"Page two"}}}.Bytes()
+	// A 30-page document: the viewer page lists every page.
+	pages := make([][]string, 30)
+	for i := range pages {
+		pages[i] = []string{fmt.Sprintf("Proposal, slide %d", i+1), "Why now, what it costs, what you get."}
+	}
+	pdf := pdfgen.Document{Title: "Proposal", Pages: pages}.Bytes()
 	assetID, err := postFile(srv, "proposal.pdf", pdf)
 	if err != nil {
+		return err
+	}
+	if err := waitPreview(srv, assetID, 2*time.Minute); err != nil {
 		return err
 	}
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/links", strings.NewReader(`{"asset_id":"`+assetID+`"}`))
@@ -70,7 +78,7 @@ func benchLinkOpen(args []string) error {
 	if link.URL == "" {
 		return fmt.Errorf("create link: %s", resp.Status)
 	}
-	open := func(url string, status int) ([]time.Duration, int64) {
+	load := func(url, body string, status int) ([]time.Duration, int64) {
 		var mu sync.Mutex
 		var lat []time.Duration
 		var errs atomic.Int64
@@ -81,7 +89,13 @@ func benchLinkOpen(args []string) error {
 			go func() {
 				defer wg.Done()
 				for i := next.Add(1); i <= int64(*n); i = next.Add(1) {
-					req, _ := http.NewRequest(http.MethodGet, url, nil)
+					method, rd := http.MethodGet, io.Reader(nil)
+					if body != "" {
+						// Every beacon is a new session of a new visitor:
+						// each starts a visit and alerts the sharer.
+						method, rd = http.MethodPost, strings.NewReader(fmt.Sprintf(body, i))
+					}
+					req, _ := http.NewRequest(method, url, rd)
 					req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
 					req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
 					t := time.Now()
@@ -106,16 +120,49 @@ func benchLinkOpen(args []string) error {
 		wg.Wait()
 		return lat, errs.Load()
 	}
-	base, berr := open(noopURL, http.StatusNoContent)
-	opens, oerr := open(link.URL, http.StatusOK)
+	base, berr := load(noopURL, "", http.StatusNoContent)
+	opens, oerr := load(link.URL, "", http.StatusOK)
 	if len(opens) == 0 {
 		return errors.New("no open succeeded")
 	}
+	images, ierr := load(link.URL+"/pages/1", "", http.StatusOK)
+	beacons, eerr := load(link.URL+"/events", `{"session_id":"bench-session-%d","page":1,"seconds":0}`, http.StatusNoContent)
 	fmt.Printf("\nPublic link opens, %d requests from %d concurrent prospects (%s, %d CPUs)\n\n", *n, *conns,
 		time.Now().UTC().Format("2006-01-02"), numCPU())
 	fmt.Println("| path | p50 ms | p95 ms | p99 ms | errors |")
 	fmt.Println("|---|---|---|---|---|")
 	fmt.Printf("| gin no-op GET → 204 (baseline) | %.2f | %.2f | %.2f | %d |\n", ms(pct(base, 50)), ms(pct(base, 95)), ms(pct(base, 99)), berr)
-	fmt.Printf("| GET /l/{token} (page + link_open committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(opens, 50)), ms(pct(opens, 95)), ms(pct(opens, 99)), oerr)
+	fmt.Printf("| GET /l/{token}, 30 pages (page + link_open committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(opens, 50)), ms(pct(opens, 95)), ms(pct(opens, 99)), oerr)
+	fmt.Printf("| GET /l/{token}/pages/1 (page image from the blob store) | %.2f | %.2f | %.2f | %d |\n", ms(pct(images, 50)), ms(pct(images, 95)), ms(pct(images, 99)), ierr)
+	fmt.Printf("| POST /l/{token}/events, first of a visit (visit + alert committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(beacons, 50)), ms(pct(beacons, 95)), ms(pct(beacons, 99)), eerr)
 	return nil
+}
+
+// waitPreview waits until the asset's page previews are ready.
+func waitPreview(srv *server, assetID string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, srv.base+"/api/v1/assets/"+assetID, nil)
+		req.Header.Set("Authorization", "Bearer "+srv.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		var a struct {
+			Preview struct{ Status, Error string }
+		}
+		err = json.NewDecoder(resp.Body).Decode(&a)
+		_ = resp.Body.Close() // decoded or failed: nothing more to read
+		switch {
+		case err != nil:
+			return err
+		case a.Preview.Status == "ready":
+			return nil
+		case a.Preview.Status == "failed" || a.Preview.Status == "unavailable":
+			return fmt.Errorf("preview %s: %s", a.Preview.Status, a.Preview.Error)
+		case time.Now().After(deadline):
+			return fmt.Errorf("preview still %s after %v", a.Preview.Status, limit)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

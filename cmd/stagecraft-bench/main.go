@@ -5,6 +5,7 @@
 //	stagecraft-bench search [-docs 10000,100000] [-queries 300]
 //	stagecraft-bench index [-dir ../shared/testdata/docs] [-rounds 5]
 //	stagecraft-bench searchable [-runs 30]
+//	stagecraft-bench convert [-dir ../shared/testdata/docs] [-rounds 3] [-runs 10]
 //	stagecraft-bench relevance   (recall@3 and MRR of the judged query set, per backend)
 //	stagecraft-bench events [-c 32] [-d 10s]
 //	stagecraft-bench linkopen [-n 3000] [-c 8]
@@ -40,6 +41,8 @@ func main() {
 		err = benchIndex(os.Args[2:])
 	case "searchable":
 		err = benchSearchable(os.Args[2:])
+	case "convert":
+		err = benchConvert(os.Args[2:])
 	case "relevance":
 		err = benchRelevance(os.Args[2:])
 	case "events":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -251,5 +252,111 @@ func TestRealConverterTimeout(t *testing.T) {
 	_, err := c.ToPDF(context.Background(), doc(t, "test.pptx"), pptx, t.TempDir())
 	if KindOf(err) != KindTimeout {
 		t.Fatalf("err = %v, want a timeout", err)
+	}
+}
+
+// Past MaxPages only the first pages are rendered; Total still counts all.
+func TestRenderPagesStopsAtTheLimit(t *testing.T) {
+	src := doc(t, "TAMReview.pdf")
+	c := &Converter{Limits: Limits{MaxPages: 3, Width: 200}}
+	res, err := c.RenderPages(context.Background(), src, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 3 || res.Total != 23 {
+		t.Fatalf("%d images of %d pages, want 3 of 23", len(res.Pages), res.Total)
+	}
+	for i, p := range res.Pages {
+		if p.Width != 200 {
+			t.Errorf("page %d is %d px wide", i+1, p.Width)
+		}
+	}
+}
+
+// RTF, sniffed as a document, converts like .docx.
+func TestRenderRTF(t *testing.T) {
+	needOffice(t)
+	src := filepath.Join(t.TempDir(), "letter")
+	body := `{\rtf1\ansi\deff0 {\fonttbl {\f0 Times;}} \f0\fs48 Quarterly plan\par Second line\par}`
+	if err := os.WriteFile(src, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Converter{}).Render(context.Background(), src, "application/rtf", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PDF == "" || res.Total != 1 || len(res.Pages.Pages) != 1 {
+		t.Errorf("rendition %q, %d pages", res.PDF, res.Total)
+	}
+}
+
+// Under a memory cap too small for it, LibreOffice fails at once and says
+// so; it neither hangs nor blames the file as damaged.
+func TestConverterOverItsMemoryCap(t *testing.T) {
+	needOffice(t)
+	c := &Converter{Limits: Limits{MaxMemory: 96 << 20}}
+	start := time.Now()
+	_, err := c.ToPDF(context.Background(), doc(t, "test.pptx"), pptx, t.TempDir())
+	if KindOf(err) != KindTooLarge {
+		t.Fatalf("err = %v, want too large", err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %s", took)
+	}
+}
+
+// A deck past the page limit is converted only one page past it.
+func TestConversionStopsPastThePageLimit(t *testing.T) {
+	needOffice(t)
+	c := &Converter{Limits: Limits{MaxPages: 1}}
+	res, err := c.Render(context.Background(), doc(t, "SampleShow.pptx"), pptx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages.Pages) != 1 || res.Total != 2 || !res.Cut {
+		t.Errorf("%d images, total %d, cut %v; want 1, 2, true", len(res.Pages.Pages), res.Total, res.Cut)
+	}
+}
+
+func TestPDFExport(t *testing.T) {
+	for _, tc := range []struct{ ext, want string }{
+		{".pptx", `pdf:impress_pdf_Export:{"PageRange":{"type":"string","value":"1-501"}}`},
+		{".ods", `pdf:calc_pdf_Export:{"PageRange":{"type":"string","value":"1-501"}}`},
+		{".rtf", `pdf:writer_pdf_Export:{"PageRange":{"type":"string","value":"1-501"}}`},
+	} {
+		if got := pdfExport(tc.ext, 501); got != tc.want {
+			t.Errorf("pdfExport(%s) = %s", tc.ext, got)
+		}
+	}
+}
+
+// A long spreadsheet is bounded by the page limit, not converted whole.
+func TestSpreadsheetIsBoundedByThePageLimit(t *testing.T) {
+	needOffice(t)
+	dir := t.TempDir()
+	var csv strings.Builder
+	for i := range 20000 {
+		csv.WriteString(strconv.Itoa(i) + ",quarterly figure," + strconv.Itoa(i*7) + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sheet.csv"), []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// LibreOffice itself makes the .xlsx, in a profile of its own.
+	soffice, _ := (&Converter{}).soffice()
+	out, err := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "xlsx", "--outdir", dir, filepath.Join(dir, "sheet.csv")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("make xlsx: %v: %s", err, out)
+	}
+	c := &Converter{Limits: Limits{MaxPages: 3}}
+	start := time.Now()
+	res, err := c.Render(context.Background(), filepath.Join(dir, "sheet.xlsx"),
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("converted in %s", time.Since(start).Round(time.Millisecond))
+	if len(res.Pages.Pages) != 3 || !res.Cut || res.Total != 4 {
+		t.Errorf("%d images, total %d, cut %v; want 3, 4, true", len(res.Pages.Pages), res.Total, res.Cut)
 	}
 }

@@ -72,6 +72,22 @@ var extensions = map[string]string{
 	"application/vnd.oasis.opendocument.spreadsheet": ".ods",
 }
 
+// pdfExport is the --convert-to argument for a file of extension ext: the
+// PDF export filter of the application that opens it, told to export only
+// pages 1 to last. A spreadsheet of a million rows (or a document made to
+// be huge) then costs the pages shown, not thousands more; one page past
+// the limit tells whether there were more.
+func pdfExport(ext string, last int) string {
+	filter := "writer_pdf_Export"
+	switch ext {
+	case ".pptx", ".ppt", ".odp":
+		filter = "impress_pdf_Export"
+	case ".xlsx", ".xls", ".ods":
+		filter = "calc_pdf_Export"
+	}
+	return fmt.Sprintf(`pdf:%s:{"PageRange":{"type":"string","value":"1-%d"}}`, filter, last)
+}
+
 // profileSettings is the registrymodifications.xcu of every fresh
 // profile. Macros never run: the highest macro security level (3, "very
 // high": only signed macros from trusted locations, of which there are
@@ -144,7 +160,7 @@ func (c *Converter) ToPDF(ctx context.Context, src, contentType, dir string) (st
 	r := runTool(ctx, l.MaxMemory, env, soffice,
 		"-env:UserInstallation="+profileURL,
 		"--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-		"--convert-to", "pdf", "--outdir", out, input)
+		"--convert-to", pdfExport(ext, l.MaxPages+1), "--outdir", out, input)
 	pdf := filepath.Join(out, "document.pdf")
 	if ctx.Err() != nil {
 		if errors.Is(context.Cause(ctx), errTimeout) {
@@ -162,15 +178,30 @@ func (c *Converter) ToPDF(ctx context.Context, src, contentType, dir string) (st
 	}
 	// LibreOffice exits 0 even when it could not load the file; the
 	// missing PDF and its message tell.
-	cause := fmt.Errorf("soffice: %v: %s", r.err, firstLine(r.out))
+	cause := fmt.Errorf("soffice: no PDF: %s", firstLine(r.out))
+	if r.err != nil {
+		cause = fmt.Errorf("soffice: %w: %s", r.err, firstLine(r.out))
+	}
 	switch {
-	case strings.Contains(r.out, "bad_alloc") || strings.Contains(r.out, "Out of memory"):
+	case outOfMemory(r.out):
 		return "", newError(KindTooLarge, cause, "The file needs more memory to convert than is allowed.")
 	case encryptedOOXML(src, contentType):
 		return "", newError(KindEncrypted, cause, "The file is password-protected, so no preview can be made.")
 	}
 	return "", newError(KindBroken, cause,
 		"The file could not be opened for conversion; it may be damaged or password-protected.")
+}
+
+// outOfMemory reports whether LibreOffice's output says it hit the memory
+// cap: while loading the file, or (a cap below what it needs to start at
+// all, some 200 MB) while mapping its own libraries.
+func outOfMemory(out string) bool {
+	for _, s := range []string{"bad_alloc", "Out of memory", "failed to map segment", "Cannot allocate memory"} {
+		if strings.Contains(out, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // encryptedOOXML reports whether a .docx, .pptx or .xlsx is in fact an

@@ -190,7 +190,10 @@ func (x *Extractor) Extract(ctx context.Context, path, contentType string) (*Res
 			return extractXLSX(ctx, l, path, tb)
 		case "text/html", "application/xhtml+xml":
 			return extractHTML(ctx, path, contentType, tb)
-		case "text/plain", "text/markdown", "text/csv":
+		case "text/plain", "text/markdown", "text/csv",
+			// RTF is read as the text it is, control words and all,
+			// as it was when it was sniffed as plain text.
+			"application/rtf", "text/rtf":
 			return extractText(ctx, path, contentType, tb)
 		}
 		return nil, unsupported(base)

@@ -123,3 +123,9 @@ func (db *DB) ReferenceUsages(ctx context.Context, orgID string) (map[string]Ref
 	})
 	return out, err
 }
+
+// MigrationSQL returns the text of an embedded migration file.
+func MigrationSQL(name string) (string, error) {
+	b, err := migrationFS.ReadFile("migrations/" + name)
+	return string(b), err
+}

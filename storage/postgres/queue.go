@@ -132,6 +132,7 @@ func (db *DB) StartQueue(ctx context.Context, cfg QueueConfig) (*Queue, error) {
 		Logger:            cfg.Log,
 		MaxAttempts:       DeliveryMaxAttempts,
 		FetchPollInterval: cfg.Poll,
+		FetchCooldown:     min(cfg.Poll, river.FetchCooldownDefault),
 		JobTimeout:        cfg.Timeout,
 		Queues: map[string]river.QueueConfig{
 			queueDeliveries:    {MaxWorkers: max(cfg.Workers, 1)},
