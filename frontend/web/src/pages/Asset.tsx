@@ -84,7 +84,15 @@ const pagesReady = (a: Asset) =>
   a.preview?.status === 'ready' && (a.preview.pages ?? 0) > 0 && a.current_version.content_type !== 'application/pdf';
 
 function Preview({ asset }: { asset: Asset }) {
-  if (pagesReady(asset)) return <PageImages asset={asset} />;
+  if (pagesReady(asset)) {
+    return (
+      <>
+        {/* With pages ready, an error says only the first pages have images. */}
+        {asset.preview?.error && <div className="alert info">{asset.preview.error}</div>}
+        <PageImages asset={asset} />
+      </>
+    );
+  }
   return <FilePreview asset={asset} />;
 }
 
