@@ -34,3 +34,28 @@ describe('Library expiry', () => {
     expect(JSON.parse(patch.init.body as string)).toEqual({ expires_at: '2027-02-01T23:59:59Z' });
   });
 });
+
+describe('Library previews', () => {
+  it('says where each preview stands', async () => {
+    signIn(marketer);
+    const deck = (id: string, title: string, preview: Asset['preview']) =>
+      ({ ...asset, id, title, type: 'deck', preview, current_version: { ...asset.current_version, filename: `${id}.pptx` } });
+    mockAPI({
+      'GET /api/v1/taxonomy': () => json({ stages: [], personas: [], industries: [], products: [] }),
+      'GET /api/v1/assets': () => json({
+        items: [
+          deck('a1', 'Pitch', { status: 'pending', pages: 0 }),
+          deck('a2', 'Roadmap', { status: 'failed', pages: 0, error: 'the file is damaged' }),
+          deck('a3', 'Pricing', { status: 'unavailable', pages: 0 }),
+          deck('a4', 'Case study', { status: 'ready', pages: 4 }),
+        ],
+        total: 4,
+      }),
+    });
+    renderApp(<Library />);
+    expect(await screen.findByText('Preparing preview')).toBeInTheDocument();
+    expect(screen.getByText('Preview failed: the file is damaged')).toBeInTheDocument();
+    expect(screen.getByText('Preview converter not installed')).toBeInTheDocument();
+    expect(screen.queryAllByText(/preview/i)).toHaveLength(3);
+  });
+});
