@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -245,4 +246,45 @@ func TestSettingsTypesAndDailyDigest(t *testing.T) {
 	if ds := e.deliveries(stagecraft.ChannelEmail); len(ds) != 1 {
 		t.Errorf("a second digest within a day: %d deliveries", len(ds))
 	}
+}
+
+// A delivery cut short by a stop (its worker cancelled mid-request) is
+// delivered by the next queue.
+func TestDeliveryInterruptedByStopIsDeliveredAfterRestart(t *testing.T) {
+	e := newEnv(t, true)
+	var hung atomic.Bool
+	var got atomic.Int32
+	slack := newReceiver(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) }) // before the receiver closes
+	slack.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hung.CompareAndSwap(false, true) {
+			// The first attempt hangs until cut off.
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		got.Add(1)
+		w.WriteHeader(http.StatusOK)
+	})
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailOff), SlackWebhookURL: ptr(slack.URL)})
+	e.start()
+	e.notify("jane@prospect.com opened “Deck”")
+	waitFor(t, "the first attempt to hang", hung.Load)
+	// Stop with a short deadline: the running job is cancelled.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_ = e.queue.Stop(ctx)
+	cancel()
+	e.queue = nil
+	if got.Load() != 0 {
+		t.Fatal("delivered before the restart")
+	}
+	e.start()
+	waitFor(t, "the message after the restart", func() bool { return got.Load() == 1 })
+	waitFor(t, "the delivery recorded sent", func() bool {
+		ds := e.deliveries(stagecraft.ChannelSlack)
+		return len(ds) == 1 && ds[0].Status == stagecraft.DeliverySent
+	})
 }

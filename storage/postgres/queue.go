@@ -128,12 +128,19 @@ func (db *DB) StartQueue(ctx context.Context, cfg QueueConfig) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliveryWorker{cfg: cfg})
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
 	rc := &river.Config{
-		Logger:            cfg.Log,
-		MaxAttempts:       DeliveryMaxAttempts,
-		FetchPollInterval: cfg.Poll,
-		FetchCooldown:     min(cfg.Poll, river.FetchCooldownDefault),
-		JobTimeout:        cfg.Timeout,
+		// A job left running by a process that died (no graceful stop)
+		// is taken up again after this, not River's default hour.
+		RescueStuckJobsAfter: 2*timeout + time.Minute,
+		Logger:               cfg.Log,
+		MaxAttempts:          DeliveryMaxAttempts,
+		FetchPollInterval:    cfg.Poll,
+		FetchCooldown:        min(cfg.Poll, river.FetchCooldownDefault),
+		JobTimeout:           timeout,
 		Queues: map[string]river.QueueConfig{
 			queueDeliveries:    {MaxWorkers: max(cfg.Workers, 1)},
 			river.QueueDefault: {MaxWorkers: 1},
