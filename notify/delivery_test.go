@@ -288,3 +288,26 @@ func TestDeliveryInterruptedByStopIsDeliveredAfterRestart(t *testing.T) {
 		return len(ds) == 1 && ds[0].Status == stagecraft.DeliverySent
 	})
 }
+
+// Turning mail off drops what waited for the digest; moving to instant
+// mail sends it in a last digest.
+func TestDigestAfterSettingsChange(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailDaily)})
+	e.notify("one")
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailOff)})
+	if n, err := e.db.QueueDigests(ctx, 24*time.Hour); err != nil || n != 0 {
+		t.Fatalf("digests after mail off = %d, %v", n, err)
+	}
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailDaily)})
+	e.notify("two")
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailInstant)})
+	if n, err := e.db.QueueDigests(ctx, 24*time.Hour); err != nil || n != 1 {
+		t.Fatalf("digests after moving to instant = %d, %v", n, err)
+	}
+	ds := e.deliveries(stagecraft.ChannelEmail)
+	if len(ds) != 1 || len(ds[0].NotificationIDs) != 1 {
+		t.Errorf("deliveries = %+v", ds)
+	}
+}
