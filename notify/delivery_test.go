@@ -311,3 +311,49 @@ func TestDigestAfterSettingsChange(t *testing.T) {
 		t.Errorf("deliveries = %+v", ds)
 	}
 }
+
+// A notification, its deliveries and their jobs exist if and only if the
+// producer's transaction commits.
+func TestNotifyFollowsTheProducersTransaction(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	n := &stagecraft.NewNotification{OrgID: e.org, UserID: e.user.ID, Type: stagecraft.NotifyLinkOpened, Title: "rolled back"}
+	tx, err := e.db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Notify(ctx, tx, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var jobs int
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := e.db.FindNotifications(ctx, stagecraft.NotificationFilter{OrgID: e.org, UserID: e.user.ID})
+	if jobs != 0 || len(page.Items) != 0 || len(e.deliveries("")) != 0 {
+		t.Fatalf("after rollback: %d jobs, %d notifications, %d deliveries", jobs, len(page.Items), len(e.deliveries("")))
+	}
+	e.notify("committed")
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'delivery'`).Scan(&jobs); err != nil || jobs != 1 {
+		t.Fatalf("after commit: %d jobs, %v", jobs, err)
+	}
+	// Another organisation's user, or no such user: not found.
+	other, _, err := e.db.CreateOrganisation(ctx, "Other", stagecraft.NewUser{Email: "o-" + e.user.Email, Name: "O", Role: stagecraft.RoleAdmin}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []*stagecraft.NewNotification{
+		{OrgID: other.ID, UserID: e.user.ID, Type: stagecraft.NotifyLinkOpened, Title: "x"},
+		{OrgID: e.org, UserID: "not-a-uuid", Type: stagecraft.NotifyLinkOpened, Title: "x"},
+	} {
+		if err := e.db.CreateNotification(ctx, bad); stagecraft.ErrorCode(err) != stagecraft.ENOTFOUND {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if err := e.db.CreateNotification(ctx, &stagecraft.NewNotification{OrgID: e.org, UserID: e.user.ID, Type: "nope", Title: "x"}); stagecraft.ErrorCode(err) != stagecraft.EINVALID {
+		t.Errorf("unknown type: %v", err)
+	}
+}
