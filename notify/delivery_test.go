@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -244,5 +245,115 @@ func TestSettingsTypesAndDailyDigest(t *testing.T) {
 	}
 	if ds := e.deliveries(stagecraft.ChannelEmail); len(ds) != 1 {
 		t.Errorf("a second digest within a day: %d deliveries", len(ds))
+	}
+}
+
+// A delivery cut short by a stop (its worker cancelled mid-request) is
+// delivered by the next queue.
+func TestDeliveryInterruptedByStopIsDeliveredAfterRestart(t *testing.T) {
+	e := newEnv(t, true)
+	var hung atomic.Bool
+	var got atomic.Int32
+	slack := newReceiver(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) }) // before the receiver closes
+	slack.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hung.CompareAndSwap(false, true) {
+			// The first attempt hangs until cut off.
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		got.Add(1)
+		w.WriteHeader(http.StatusOK)
+	})
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailOff), SlackWebhookURL: ptr(slack.URL)})
+	e.start()
+	e.notify("jane@prospect.com opened “Deck”")
+	waitFor(t, "the first attempt to hang", hung.Load)
+	// Stop with a short deadline: the running job is cancelled.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_ = e.queue.Stop(ctx)
+	cancel()
+	e.queue = nil
+	if got.Load() != 0 {
+		t.Fatal("delivered before the restart")
+	}
+	e.start()
+	waitFor(t, "the message after the restart", func() bool { return got.Load() == 1 })
+	waitFor(t, "the delivery recorded sent", func() bool {
+		ds := e.deliveries(stagecraft.ChannelSlack)
+		return len(ds) == 1 && ds[0].Status == stagecraft.DeliverySent
+	})
+}
+
+// Turning mail off drops what waited for the digest; moving to instant
+// mail sends it in a last digest.
+func TestDigestAfterSettingsChange(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailDaily)})
+	e.notify("one")
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailOff)})
+	if n, err := e.db.QueueDigests(ctx, 24*time.Hour); err != nil || n != 0 {
+		t.Fatalf("digests after mail off = %d, %v", n, err)
+	}
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailDaily)})
+	e.notify("two")
+	e.settings(stagecraft.NotificationSettingsUpdate{Email: ptr(stagecraft.EmailInstant)})
+	if n, err := e.db.QueueDigests(ctx, 24*time.Hour); err != nil || n != 1 {
+		t.Fatalf("digests after moving to instant = %d, %v", n, err)
+	}
+	ds := e.deliveries(stagecraft.ChannelEmail)
+	if len(ds) != 1 || len(ds[0].NotificationIDs) != 1 {
+		t.Errorf("deliveries = %+v", ds)
+	}
+}
+
+// A notification, its deliveries and their jobs exist if and only if the
+// producer's transaction commits.
+func TestNotifyFollowsTheProducersTransaction(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	n := &stagecraft.NewNotification{OrgID: e.org, UserID: e.user.ID, Type: stagecraft.NotifyLinkOpened, Title: "rolled back"}
+	tx, err := e.db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Notify(ctx, tx, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var jobs int
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := e.db.FindNotifications(ctx, stagecraft.NotificationFilter{OrgID: e.org, UserID: e.user.ID})
+	if jobs != 0 || len(page.Items) != 0 || len(e.deliveries("")) != 0 {
+		t.Fatalf("after rollback: %d jobs, %d notifications, %d deliveries", jobs, len(page.Items), len(e.deliveries("")))
+	}
+	e.notify("committed")
+	if err := e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'delivery'`).Scan(&jobs); err != nil || jobs != 1 {
+		t.Fatalf("after commit: %d jobs, %v", jobs, err)
+	}
+	// Another organisation's user, or no such user: not found.
+	other, _, err := e.db.CreateOrganisation(ctx, "Other", stagecraft.NewUser{Email: "o-" + e.user.Email, Name: "O", Role: stagecraft.RoleAdmin}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []*stagecraft.NewNotification{
+		{OrgID: other.ID, UserID: e.user.ID, Type: stagecraft.NotifyLinkOpened, Title: "x"},
+		{OrgID: e.org, UserID: "not-a-uuid", Type: stagecraft.NotifyLinkOpened, Title: "x"},
+	} {
+		if err := e.db.CreateNotification(ctx, bad); stagecraft.ErrorCode(err) != stagecraft.ENOTFOUND {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if err := e.db.CreateNotification(ctx, &stagecraft.NewNotification{OrgID: e.org, UserID: e.user.ID, Type: "nope", Title: "x"}); stagecraft.ErrorCode(err) != stagecraft.EINVALID {
+		t.Errorf("unknown type: %v", err)
 	}
 }

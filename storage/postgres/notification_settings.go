@@ -90,6 +90,14 @@ func (db *DB) UpdateNotificationSettings(ctx context.Context, orgID, userID stri
 		if err != nil {
 			return fmt.Errorf("update notification settings: %w", err)
 		}
+		// Mail turned off: what waited for the digest is not mailed. (From
+		// daily to instant, the waiting ones still go in a last digest.)
+		if s.Email == stagecraft.EmailOff && cur.Email != stagecraft.EmailOff {
+			if _, err := tx.Exec(ctx, `UPDATE notifications SET digest_pending = false WHERE user_id = $1 AND digest_pending`,
+				userID); err != nil {
+				return fmt.Errorf("drop pending digest: %w", err)
+			}
+		}
 		out = &s
 		return nil
 	})
@@ -117,12 +125,12 @@ type digestRecipient struct {
 	orgID, userID, email string
 }
 
-// QueueDigests queues, for every user on the daily digest whose last
-// digest was at least every ago (or who never had one) and who has
-// notifications waiting, one email delivery of those notifications, and
-// returns how many it queued. Each user's digest is queued in its own
-// transaction with the notifications it takes, so a crash loses none and
-// sends none twice.
+// QueueDigests queues one email delivery of the notifications waiting for
+// a digest, for every user who has some (on the daily digest, or just
+// moved from it to instant mail) and whose last digest was at least every
+// ago (or who never had one); it returns how many it queued. Each user's
+// digest is queued in its own transaction with the notifications it
+// takes, so a crash loses none and sends none twice.
 func (db *DB) QueueDigests(ctx context.Context, every time.Duration) (int, error) {
 	now := db.Now()
 	rows, err := db.Pool.Query(ctx, `
@@ -130,7 +138,7 @@ func (db *DB) QueueDigests(ctx context.Context, every time.Duration) (int, error
 		FROM notifications n
 		JOIN users u ON u.id = n.user_id AND u.disabled_at IS NULL
 		JOIN notification_settings s ON s.user_id = n.user_id
-		WHERE n.digest_pending AND s.email = 'daily'
+		WHERE n.digest_pending AND s.email <> 'off'
 		  AND (s.digest_sent_at IS NULL OR s.digest_sent_at <= $1)`, now.Add(-every))
 	if err != nil {
 		return 0, fmt.Errorf("find digest recipients: %w", mapErr(err))

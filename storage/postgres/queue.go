@@ -41,7 +41,7 @@ func (digestArgs) Kind() string { return "notification_digest" }
 
 // migrateRiver brings River's own tables up to date.
 func (db *DB) migrateRiver(ctx context.Context) ([]string, error) {
-	m, err := rivermigrate.New(riverpgxv5.New(db.Pool), &rivermigrate.Config{Logger: db.log})
+	m, err := rivermigrate.New(riverpgxv5.New(db.Pool), &rivermigrate.Config{Logger: quiet(db.log)})
 	if err != nil {
 		return nil, fmt.Errorf("river migrator: %w", err)
 	}
@@ -61,7 +61,7 @@ func (db *DB) migrateRiver(ctx context.Context) ([]string, error) {
 func (db *DB) inserter() (*river.Client[pgx.Tx], error) {
 	db.jobsOnce.Do(func() {
 		db.jobs, db.jobsErr = river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
-			Logger: db.log, MaxAttempts: DeliveryMaxAttempts,
+			Logger: quiet(db.log), MaxAttempts: DeliveryMaxAttempts,
 		})
 	})
 	return db.jobs, db.jobsErr
@@ -128,12 +128,19 @@ func (db *DB) StartQueue(ctx context.Context, cfg QueueConfig) (*Queue, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliveryWorker{cfg: cfg})
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
 	rc := &river.Config{
-		Logger:            cfg.Log,
-		MaxAttempts:       DeliveryMaxAttempts,
-		FetchPollInterval: cfg.Poll,
-		FetchCooldown:     min(cfg.Poll, river.FetchCooldownDefault),
-		JobTimeout:        cfg.Timeout,
+		// A job left running by a process that died (no graceful stop)
+		// is taken up again after this, not River's default hour.
+		RescueStuckJobsAfter: 2*timeout + time.Minute,
+		Logger:               cfg.Log,
+		MaxAttempts:          DeliveryMaxAttempts,
+		FetchPollInterval:    cfg.Poll,
+		FetchCooldown:        min(cfg.Poll, river.FetchCooldownDefault),
+		JobTimeout:           timeout,
 		Queues: map[string]river.QueueConfig{
 			queueDeliveries:    {MaxWorkers: max(cfg.Workers, 1)},
 			river.QueueDefault: {MaxWorkers: 1},
@@ -214,4 +221,29 @@ func (db *DB) QueueStats(ctx context.Context) (available, retryable int, err err
 		FROM river_job WHERE kind = 'delivery'`,
 		rivertype.JobStateAvailable, rivertype.JobStateRetryable).Scan(&available, &retryable)
 	return available, retryable, mapErr(err)
+}
+
+// quiet passes on River's warnings and errors only: at info it reports
+// every start, stop and job count every few seconds, which our own logs
+// (deliveries failed, digests queued, migrations applied) already say
+// where it matters.
+func quiet(log *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{Handler: h.Handler.WithAttrs(as), min: h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
 }
