@@ -165,7 +165,7 @@ func (s *Service) visitAlert(l *stagecraft.SharedLink, v *stagecraft.Visit, titl
 	if v.Returning {
 		verb = "came back to"
 	}
-	body := fmt.Sprintf("%s %s %q on a %s at %s.", who, verb, title, deviceNoun(v.Device),
+	body := fmt.Sprintf("Started reading on a %s at %s.", deviceNoun(v.Device),
 		v.StartedAt.UTC().Format("Mon 2 Jan 2006, 15:04 MST"))
 	if v.Returning {
 		body += " This is a return visit."

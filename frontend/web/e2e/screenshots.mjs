@@ -2,7 +2,7 @@
 // data, to docs/screenshots (run by `make screenshots`; not a test).
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { launchBrowser, repoRoot, startServer } from './harness.mjs';
+import { api, humanUserAgent, launchBrowser, login as signIn, repoRoot, startServer } from './harness.mjs';
 
 const out = process.env.SCREENSHOT_DIR ?? join(repoRoot, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -64,6 +64,57 @@ try {
   await adminPhone.goto(`${server.url}/admin`);
   await adminPhone.getByRole('table').waitFor();
   await shot(adminPhone, 'admin-phone');
+
+  // The prospect's side: the rep shares a deck behind an email gate, a
+  // buyer reads it on a computer and comes back on a phone; the rep sees
+  // the alert and the visit.
+  const repToken = await signIn(server, 'rep@demo.stagecraft.dev', password);
+  let deck;
+  for (let i = 0; i < 600 && !deck; i++) {
+    const assets = await api(server, repToken, 'GET', '/assets?limit=100');
+    if (assets.items.every((a) => a.preview.status !== 'pending')) {
+      deck = assets.items.filter((a) => a.preview.status === 'ready').sort((a, b) => b.preview.pages - a.preview.pages)[0];
+    }
+    if (!deck) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!deck) throw new Error('no demo asset got page previews');
+  const deals = await api(server, repToken, 'GET', '/deals?owner=me&status=open');
+  const link = await api(server, repToken, 'POST', '/links', { asset_id: deck.id, deal_id: deals.items[0]?.id, require_email: true });
+  const buyer = await (await browser.newContext({ viewport: { width: 1360, height: 860 }, userAgent: humanUserAgent })).newPage();
+  await buyer.goto(link.url);
+  await shot(buyer, 'viewer-gate');
+  await buyer.getByLabel('Email').fill('dana.cho@northwind.example');
+  await buyer.getByRole('button', { name: 'View document' }).click();
+  await buyer.locator('[data-page="1"] img').waitFor();
+  await shot(buyer, 'viewer');
+  const read = async (page, seconds) => {
+    for (let i = 0; i < seconds; i++) {
+      await page.mouse.move(300 + i, 300);
+      await page.waitForTimeout(1000);
+    }
+  };
+  await read(buyer, 4);
+  for (let n = 2; n <= Math.min(deck.preview.pages, 4); n++) {
+    await buyer.keyboard.press('ArrowRight');
+    if (n !== 3) await read(buyer, 2 + n);
+  }
+  await buyer.close();
+  const buyerPhone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1' })).newPage();
+  await buyerPhone.goto(link.url);
+  await buyerPhone.getByLabel('Email').fill('sam.ortiz@northwind.example');
+  await buyerPhone.getByRole('button', { name: 'View document' }).click();
+  await buyerPhone.locator('[data-page="1"] img').waitFor();
+  await read(buyerPhone, 3);
+  await shot(buyerPhone, 'viewer-phone');
+  await buyerPhone.close();
+  const repPage = await session('rep@demo.stagecraft.dev');
+  await repPage.goto(`${server.url}/links/${link.id}`);
+  await repPage.getByText('dana.cho@northwind.example').first().waitFor();
+  await shot(repPage, 'visit');
+  await repPage.getByRole('button', { name: /notifications/i }).first().click();
+  await repPage.getByText(/opened/).first().waitFor();
+  await shot(repPage, 'bell');
 
   const phone = await session('rep@demo.stagecraft.dev', { width: 390, height: 844 });
   await phone.goto(`${server.url}/search?q=security`);
