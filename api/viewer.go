@@ -218,6 +218,13 @@ func (v *viewer) handlePage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	d := v.pageData(l, a)
+	if d.Kind == "pending" && c.Query("waiting") != "" {
+		// The page reloading itself while the pages are prepared: the
+		// open was counted on the first load.
+		renderPage(c, http.StatusOK, "page.html", d)
+		return
+	}
 	ua := c.Request.UserAgent()
 	bot, why := detectBot(c.Request)
 	meta := map[string]any{"ua_family": uaFamily(ua), "ip_hash": networkHash(l.Token, c.ClientIP())}
@@ -235,7 +242,7 @@ func (v *viewer) handlePage(c *gin.Context) {
 		// The prospect still sees the document; the open is lost.
 		loggerFrom(c).ErrorContext(ctx, "record link open", slog.String("link_id", l.ID), slog.Any("error", err))
 	}
-	renderPage(c, http.StatusOK, "page.html", v.pageData(l, a))
+	renderPage(c, http.StatusOK, "page.html", d)
 }
 
 // pageData describes the document page of l. URLs are relative to
@@ -245,6 +252,7 @@ func (v *viewer) pageData(l *stagecraft.SharedLink, a *stagecraft.Asset) *viewer
 	d := &viewerData{
 		Title: a.Title, OrgName: l.OrgName, OrgInitial: initial(l.OrgName), SharerName: l.SharerName,
 		Kind: viewKind(ver), ViewURL: token + "/view", BeaconURL: token + "/events", SessionID: randomID(),
+		WaitURL: token + "?waiting=1",
 		Filename: ver.Filename, Size: humanSize(ver.Size), TypeLabel: typeLabel(a.Type),
 		Preview: string(ver.Preview.Status), PreviewError: ver.Preview.Error,
 	}

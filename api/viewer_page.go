@@ -66,6 +66,9 @@ type viewerData struct {
 	// are off.
 	ViewURL, DownloadURL, BeaconURL string
 	Filename, Size, TypeLabel       string
+	// WaitURL reloads the page while its pages are prepared, without
+	// counting another open.
+	WaitURL string
 	// SessionID names this page load in its beacons.
 	SessionID string
 	Pages     []viewerPage

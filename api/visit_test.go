@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -430,5 +432,36 @@ func TestInternalVisitorsNeverAlert(t *testing.T) {
 	e.json(e.do("GET", "/api/v1/notifications", e.repTok, nil), http.StatusOK, &notes)
 	if len(notes.Items) != 0 {
 		t.Errorf("notifications = %+v, want none", notes.Items)
+	}
+}
+
+// TestViewerWhilePreparing: a deck whose pages are not ready yet shows a
+// page that reloads itself, counted as one open however long it waits,
+// and the pages once they are there.
+func TestViewerWhilePreparing(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("..", "..", "shared", "testdata", "docs", "test.pptx"))
+	if err != nil {
+		t.Skipf("no shared test deck: %v", err)
+	}
+	e := newEnv(t, withTrustedProxies("127.0.0.1", "::1"))
+	a := e.createAsset(e.marketerTok, "test.pptx", body)
+	if a.Preview.Status != "pending" {
+		t.Fatalf("preview = %+v, want pending", a.Preview)
+	}
+	l := e.share(e.repTok, map[string]any{"asset_id": a.ID})
+	b := e.browser("203.0.113.50")
+	page := e.page(b.get("/l/"+l.Token), http.StatusOK)
+	if !strings.Contains(page, `http-equiv="refresh" content="8;url=`+l.Token+`?waiting=1"`) || strings.Contains(page, "data-page=") {
+		t.Fatalf("pending page:\n%.2000s", page)
+	}
+	for range 3 {
+		e.page(b.get("/l/"+l.Token+"?waiting=1"), http.StatusOK)
+	}
+	if got := e.links(e.repTok, "asset_id="+a.ID).Items[0].Opens; got != 1 {
+		t.Errorf("opens = %d after one open and three reloads, want 1", got)
+	}
+	e.previewAll()
+	if !strings.Contains(e.page(b.get("/l/"+l.Token+"?waiting=1"), http.StatusOK), `data-page="1"`) {
+		t.Error("pages not shown once ready")
 	}
 }
