@@ -252,7 +252,7 @@ func (v *viewer) pageData(l *stagecraft.SharedLink, a *stagecraft.Asset) *viewer
 	d := &viewerData{
 		Title: a.Title, OrgName: l.OrgName, OrgInitial: initial(l.OrgName), SharerName: l.SharerName,
 		Kind: viewKind(ver), ViewURL: token + "/view", BeaconURL: token + "/events", SessionID: randomID(),
-		WaitURL: token + "?waiting=1",
+		WaitURL:  token + "?waiting=1",
 		Filename: ver.Filename, Size: humanSize(ver.Size), TypeLabel: typeLabel(a.Type),
 		Preview: string(ver.Preview.Status), PreviewError: ver.Preview.Error,
 	}
