@@ -236,14 +236,17 @@ type minLevel struct {
 	min slog.Level
 }
 
+// Enabled drops records below the minimum level.
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
 
+// WithAttrs keeps the minimum level.
 func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
 	return minLevel{Handler: h.Handler.WithAttrs(as), min: h.min}
 }
 
+// WithGroup keeps the minimum level.
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
 }
