@@ -96,28 +96,3 @@ func DeviceClass(ua string) string {
 	}
 	return DeviceDesktop
 }
-
-// EmailDomain is the lower-cased domain of an email address, or "".
-func EmailDomain(email string) string {
-	i := strings.LastIndexByte(email, '@')
-	if i < 0 {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(email[i+1:]))
-}
-
-// InternalEmail reports whether email belongs to one of domains (or a
-// subdomain of one).
-func InternalEmail(email string, domains []string) bool {
-	d := EmailDomain(email)
-	if d == "" {
-		return false
-	}
-	for _, x := range domains {
-		x = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(x), "@"))
-		if x != "" && (d == x || strings.HasSuffix(d, "."+x)) {
-			return true
-		}
-	}
-	return false
-}

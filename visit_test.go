@@ -26,28 +26,6 @@ func TestDeviceClass(t *testing.T) {
 	}
 }
 
-func TestInternalEmail(t *testing.T) {
-	domains := []string{"acme.com", " @Acme.co.uk ", ""}
-	tests := []struct {
-		email string
-		want  bool
-	}{
-		{"jo@acme.com", true},
-		{"jo@ACME.COM", true},
-		{"jo@eu.acme.com", true},
-		{"jo@acme.co.uk", true},
-		{"jo@notacme.com", false},
-		{"jo@acme.com.evil.io", false},
-		{"acme.com", false},
-		{"", false},
-	}
-	for _, tt := range tests {
-		if got := stagecraft.InternalEmail(tt.email, domains); got != tt.want {
-			t.Errorf("InternalEmail(%q) = %v, want %v", tt.email, got, tt.want)
-		}
-	}
-}
-
 func TestVisitCompletion(t *testing.T) {
 	tests := []struct {
 		pages, count int

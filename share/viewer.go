@@ -113,7 +113,7 @@ func (s *Service) Internal(ctx context.Context, orgID, email string) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("internal domains: %w", err)
 	}
-	return stagecraft.InternalEmail(email, domains), nil
+	return stagecraft.IsInternalEmail(domains, email), nil
 }
 
 // Reading is a viewer's report of time read, with who reads.
