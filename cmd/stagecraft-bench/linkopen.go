@@ -52,31 +52,15 @@ func benchLinkOpen(args []string) error {
 		return err
 	}
 	defer srv.stop()
-	// A 30-page document: the viewer page lists every page.
-	pages := make([][]string, 30)
-	for i := range pages {
-		pages[i] = []string{fmt.Sprintf("Proposal, slide %d", i+1), "Why now, what it costs, what you get."}
-	}
-	pdf := pdfgen.Document{Title: "Proposal", Pages: pages}.Bytes()
-	assetID, err := postFile(srv, "proposal.pdf", pdf)
+	// A one-page document, and a 30-page one: the viewer page lists every
+	// page.
+	one, err := shareDocument(srv, 1)
 	if err != nil {
 		return err
 	}
-	if err := waitPreview(srv, assetID, 2*time.Minute); err != nil {
-		return err
-	}
-	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/links", strings.NewReader(`{"asset_id":"`+assetID+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+srv.token)
-	resp, err := http.DefaultClient.Do(req)
+	thirty, err := shareDocument(srv, 30)
 	if err != nil {
 		return err
-	}
-	var link struct{ URL string }
-	_ = json.NewDecoder(resp.Body).Decode(&link) // no URL is the error, below
-	_ = resp.Body.Close()                        // read what is needed: nothing to lose
-	if link.URL == "" {
-		return fmt.Errorf("create link: %s", resp.Status)
 	}
 	load := func(url, body string, status int) ([]time.Duration, int64) {
 		var mu sync.Mutex
@@ -121,21 +105,54 @@ func benchLinkOpen(args []string) error {
 		return lat, errs.Load()
 	}
 	base, berr := load(noopURL, "", http.StatusNoContent)
-	opens, oerr := load(link.URL, "", http.StatusOK)
-	if len(opens) == 0 {
+	opens1, oerr1 := load(one, "", http.StatusOK)
+	opens, oerr := load(thirty, "", http.StatusOK)
+	if len(opens) == 0 || len(opens1) == 0 {
 		return errors.New("no open succeeded")
 	}
-	images, ierr := load(link.URL+"/pages/1", "", http.StatusOK)
-	beacons, eerr := load(link.URL+"/events", `{"session_id":"bench-session-%d","page":1,"seconds":0}`, http.StatusNoContent)
+	images, ierr := load(thirty+"/pages/1", "", http.StatusOK)
+	beacons, eerr := load(thirty+"/events", `{"session_id":"bench-session-%d","page":1,"seconds":0}`, http.StatusNoContent)
 	fmt.Printf("\nPublic link opens, %d requests from %d concurrent prospects (%s, %d CPUs)\n\n", *n, *conns,
 		time.Now().UTC().Format("2006-01-02"), numCPU())
 	fmt.Println("| path | p50 ms | p95 ms | p99 ms | errors |")
 	fmt.Println("|---|---|---|---|---|")
 	fmt.Printf("| gin no-op GET → 204 (baseline) | %.2f | %.2f | %.2f | %d |\n", ms(pct(base, 50)), ms(pct(base, 95)), ms(pct(base, 99)), berr)
+	fmt.Printf("| GET /l/{token}, 1 page (page + link_open committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(opens1, 50)), ms(pct(opens1, 95)), ms(pct(opens1, 99)), oerr1)
 	fmt.Printf("| GET /l/{token}, 30 pages (page + link_open committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(opens, 50)), ms(pct(opens, 95)), ms(pct(opens, 99)), oerr)
 	fmt.Printf("| GET /l/{token}/pages/1 (page image from the blob store) | %.2f | %.2f | %.2f | %d |\n", ms(pct(images, 50)), ms(pct(images, 95)), ms(pct(images, 99)), ierr)
 	fmt.Printf("| POST /l/{token}/events, first of a visit (visit + alert committed) | %.2f | %.2f | %.2f | %d |\n", ms(pct(beacons, 50)), ms(pct(beacons, 95)), ms(pct(beacons, 99)), eerr)
 	return nil
+}
+
+// shareDocument uploads a PDF of n pages, waits for its page images and
+// returns a share link's URL.
+func shareDocument(srv *server, n int) (string, error) {
+	pages := make([][]string, n)
+	for i := range pages {
+		pages[i] = []string{fmt.Sprintf("Proposal, slide %d", i+1), "Why now, what it costs, what you get."}
+	}
+	pdf := pdfgen.Document{Title: "Proposal", Pages: pages}.Bytes()
+	assetID, err := postFile(srv, fmt.Sprintf("proposal-%d.pdf", n), pdf)
+	if err != nil {
+		return "", err
+	}
+	if err := waitPreview(srv, assetID, 2*time.Minute); err != nil {
+		return "", err
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/links", strings.NewReader(`{"asset_id":"`+assetID+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+srv.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	var link struct{ URL string }
+	_ = json.NewDecoder(resp.Body).Decode(&link) // no URL is the error, below
+	_ = resp.Body.Close()                        // read what is needed: nothing to lose
+	if link.URL == "" {
+		return "", fmt.Errorf("create link: %s", resp.Status)
+	}
+	return link.URL, nil
 }
 
 // waitPreview waits until the asset's page previews are ready.
