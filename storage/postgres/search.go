@@ -99,21 +99,21 @@ func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) err
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO search_docs (asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
-		                         updated_at, language, title, meta, body, meta_tsv, doc_tsv)
+		                         updated_at, language, title, meta, body, meta_tsv, doc_tsv, key_tsv)
 		SELECT asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
-		       updated_at, language::regconfig, title, meta, body, meta_tsv,
-		       meta_tsv || setweight(to_tsvector(language::regconfig, body), 'C')
+		       updated_at, language::regconfig, title, meta, body, meta_tsv, doc_tsv, search_key_tsv(doc_tsv)
 		FROM jsonb_to_recordset($1::jsonb) AS x(asset_id uuid, org_id uuid, status text, expires_at timestamptz,
 		     type text, stages text[], personas text[], industries text[], products text[], updated_at timestamptz,
 		     language text, title text, meta text, body text),
 		     LATERAL (SELECT setweight(to_tsvector(language::regconfig, title), 'A')
-		                  || setweight(to_tsvector(language::regconfig, meta), 'B') AS meta_tsv) v
+		                  || setweight(to_tsvector(language::regconfig, meta), 'B') AS meta_tsv) v,
+		     LATERAL (SELECT v.meta_tsv || setweight(to_tsvector(language::regconfig, body), 'C') AS doc_tsv) w
 		ON CONFLICT (asset_id) DO UPDATE SET
 		    status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, type = EXCLUDED.type,
 		    stages = EXCLUDED.stages, personas = EXCLUDED.personas, industries = EXCLUDED.industries,
 		    products = EXCLUDED.products, updated_at = EXCLUDED.updated_at, language = EXCLUDED.language,
 		    title = EXCLUDED.title, meta = EXCLUDED.meta, body = EXCLUDED.body,
-		    meta_tsv = EXCLUDED.meta_tsv, doc_tsv = EXCLUDED.doc_tsv
+		    meta_tsv = EXCLUDED.meta_tsv, doc_tsv = EXCLUDED.doc_tsv, key_tsv = EXCLUDED.key_tsv
 		WHERE search_docs.org_id = EXCLUDED.org_id`, batch)
 	if err != nil {
 		return err
@@ -177,8 +177,7 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 		return nil, stagecraft.Errorf(stagecraft.EINVALID, "q: at most %d characters.", stagecraft.MaxQueryLength)
 	}
 	terms := parseQuery(q.Text)
-	var tq string
-	var args []any
+	var qs rankQueries
 	var near map[string][]string
 	if len(terms) > 0 {
 		var err error
@@ -186,7 +185,7 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 		if err != nil {
 			return nil, err
 		}
-		tq, args = buildTSQuery(terms, near, 11)
+		qs = buildRankQueries(terms, near, 11)
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -203,7 +202,7 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 	}
 	base := []any{q.OrgID, visible, nonNil(q.Stages), nonNil(q.Personas), nonNil(q.Industries),
 		nonNil(q.Products), nonNil(types), limit, q.Offset, markStart + "," + markStop}
-	res, err := s.run(ctx, tq, base, args)
+	res, err := s.run(ctx, qs, base)
 	if err != nil {
 		return nil, err
 	}
@@ -211,17 +210,41 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 	// any of them, best first (the more words a document has, the higher
 	// it ranks).
 	if res.Total == 0 && positiveTerms(terms) > 1 {
-		tq, args = buildTSQuery(anyOf(terms), near, 11)
-		return s.run(ctx, tq, base, args)
+		return s.run(ctx, buildRankQueries(anyOf(terms), near, 11), base)
 	}
 	return res, nil
 }
 
-func (s *Search) run(ctx context.Context, tq string, base, args []any) (*stagecraft.SearchResult, error) {
+// rankQueries are the SQL expressions a search ranks with, and their
+// arguments: the query itself (match), the same with phrases relaxed to
+// conjunctions (against key_tsv, whose positions are synthetic), and the
+// query's words as one phrase (a boost), "" when it has no two words.
+type rankQueries struct {
+	match, key, phrase string
+	args               []any
+}
+
+// buildRankQueries builds the rank queries of terms, numbering their
+// arguments from first.
+func buildRankQueries(terms []queryTerm, near map[string][]string, first int) rankQueries {
+	var r rankQueries
+	var args []any
+	r.match, args = buildTSQuery(terms, near, first)
+	r.args = append(r.args, args...)
+	r.key, args = buildTSQuery(relaxPhrases(terms), near, first+len(r.args))
+	r.args = append(r.args, args...)
+	if p, ok := asPhrase(terms); ok {
+		r.phrase, args = buildTSQuery([]queryTerm{p}, nil, first+len(r.args))
+		r.args = append(r.args, args...)
+	}
+	return r
+}
+
+func (s *Search) run(ctx context.Context, qs rankQueries, base []any) (*stagecraft.SearchResult, error) {
 	var capped bool
 	var total int
 	var facetsJSON, hitsJSON []byte
-	err := s.DB.Pool.QueryRow(ctx, searchSQL(tq), append(base, args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON)
+	err := s.DB.Pool.QueryRow(ctx, searchSQL(qs), append(base, qs.args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", mapErr(err))
 	}
@@ -331,57 +354,87 @@ func buildTSQuery(terms []queryTerm, near map[string][]string, first int) (strin
 // pages through five thousand results.
 const matchCap = 5000
 
-// rankCap bounds how many matches of each tier (title/description/tags,
-// then body only) are ranked: ranking needs each document's vector, the
-// costliest read of all.
-const rankCap = 50
+// candidateCap bounds each of the two cheap candidate lists that are
+// then ranked exactly; see searchSQL.
+const candidateCap = 500
 
 // searchSQL returns the one statement that computes total, disjunctive
 // facet counts and the ranked, highlighted page of hits. Base arguments:
 // $1 org, $2 visible-at (null for staff), $3..$7 stage, persona, industry,
-// product and type filters, $8 limit, $9 offset, $10 highlight markers.
+// product and type filters, $8 limit, $9 offset, $10 highlight markers;
+// the rank queries' own arguments follow.
 //
-// Matches are read once (m, at most matchCap) and grouped once by their
-// facet values (g), a handful of rows from which the total and every
-// facet's counts follow. Ranking is bounded: the newest rankCap matches
-// in title, description or tags, and the newest rankCap matches in the
-// body only, are scored, title matches weighing most.
-func searchSQL(tq string) string {
+// Counting: matches are read once (m, at most matchCap) and grouped once
+// by their facet values (g), a handful of rows from which the total and
+// every facet's counts follow.
+//
+// Ranking is two-phase, over every match, not a sample of them. Phase one
+// picks, from small vectors kept inline, the documents that can rank
+// first: the best candidateCap whose title, description or tags match
+// (meta_tsv, ordered by its rank), and the best candidateCap that are
+// *about* the query (key_tsv, their 32 most frequent words, ordered by
+// how high the query's words stand in them); the newest matches fill the
+// page when those are fewer. Phase two ranks the candidates exactly on
+// the whole document: ts_rank_cd with title, description and tags
+// weighing more than the text (weights A 1.0, B 0.4, C 0.2), normalised
+// by the document's length, doubled when the query's words appear as a
+// phrase; recency breaks ties. A document left out of phase one mentions
+// the words only in passing, in its text, among many more frequent ones:
+// it cannot outrank one that has them in its title or is about them.
+// docs/search.md has the reasoning and the measurements.
+func searchSQL(qs rankQueries) string {
 	match := "true"
-	qcte := "SELECT NULL::tsquery AS tq, $10::text AS marks"
-	inMeta := "false"
+	qcte := "SELECT NULL::tsquery AS tq, NULL::tsquery AS kq, NULL::tsquery AS pq, $10::text AS marks"
 	score := "0::real"
 	headTitle := "NULL::text"
 	headBody := "NULL::text"
-	if tq != "" {
-		qcte = "SELECT " + tq + " AS tq, $10::text AS marks"
+	cands := `
+cand AS (SELECT asset_id FROM m WHERE fails = 0 ORDER BY updated_at DESC LIMIT $8::int + $9::int),`
+	if qs.match != "" {
+		pq := "NULL::tsquery"
+		if qs.phrase != "" {
+			pq = qs.phrase
+		}
+		qcte = "SELECT " + qs.match + " AS tq, " + qs.key + " AS kq, " + pq + " AS pq, $10::text AS marks"
 		match = "d.doc_tsv @@ q.tq"
-		inMeta = "d.meta_tsv @@ q.tq"
-		score = "ts_rank_cd(d.doc_tsv, q.tq, 32)"
+		raw := "ts_rank_cd(d.doc_tsv, q.tq, 1) * CASE WHEN q.pq IS NOT NULL AND d.doc_tsv @@ q.pq THEN 2 ELSE 1 END"
+		score = "(" + raw + ") / (1 + " + raw + ")"
 		headTitle = `ts_headline(d.language, d.title, q.tq,
 			'HighlightAll=true, StartSel=' || split_part(q.marks, ',', 1) || ', StopSel=' || split_part(q.marks, ',', 2))`
 		headBody = `ts_headline(d.language, left(d.body, ` + fmt.Sprint(maxHeadlineText) + `), q.tq,
 			'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=' || split_part(q.marks, ',', 1) ||
 			', StopSel=' || split_part(q.marks, ',', 2))`
+		capN := fmt.Sprint(candidateCap)
+		cands = `
+c_meta AS (
+	SELECT d.asset_id FROM search_docs d, q
+	WHERE ` + docScope + ` AND d.meta_tsv @@ q.tq AND ` + docFilters + `
+	ORDER BY ts_rank_cd(d.meta_tsv, q.tq) DESC, d.updated_at DESC LIMIT ` + capN + `
+),
+c_key AS (
+	SELECT d.asset_id FROM search_docs d, q
+	WHERE ` + docScope + ` AND d.key_tsv @@ q.kq AND ` + docFilters + `
+	ORDER BY ts_rank(d.key_tsv, q.kq) DESC, d.updated_at DESC LIMIT ` + capN + `
+),
+c_new AS (SELECT asset_id FROM m WHERE fails = 0 ORDER BY updated_at DESC LIMIT $8::int + $9::int),
+cand AS (SELECT asset_id FROM c_meta UNION SELECT asset_id FROM c_key UNION SELECT asset_id FROM c_new),`
 	}
 	return `
 WITH q AS MATERIALIZED (` + qcte + `),
 m AS MATERIALIZED (
-	SELECT asset_id, updated_at, type, stages, personas, industries, products, in_meta,
+	SELECT asset_id, updated_at, type, stages, personas, industries, products,
 	       p_stages, p_personas, p_industries, p_products, p_types,
 	       (NOT p_stages)::int + (NOT p_personas)::int + (NOT p_industries)::int
 	         + (NOT p_products)::int + (NOT p_types)::int AS fails
 	FROM (
 		SELECT d.asset_id, d.updated_at, d.type, d.stages, d.personas, d.industries, d.products,
-		       ` + inMeta + ` AS in_meta,
 		       (cardinality($3::text[]) = 0 OR d.stages && $3::text[]) AS p_stages,
 		       (cardinality($4::text[]) = 0 OR d.personas && $4::text[]) AS p_personas,
 		       (cardinality($5::text[]) = 0 OR d.industries && $5::text[]) AS p_industries,
 		       (cardinality($6::text[]) = 0 OR d.products && $6::text[]) AS p_products,
 		       (cardinality($7::text[]) = 0 OR d.type = ANY($7::text[])) AS p_types
 		FROM search_docs d, q
-		WHERE d.org_id = $1 AND d.status <> 'archived'
-		  AND ($2::timestamptz IS NULL OR (d.status = 'published' AND (d.expires_at IS NULL OR d.expires_at > $2::timestamptz)))
+		WHERE ` + docScope + `
 		  AND ` + match + `
 	) x
 	-- Rows failing two or more facet filters count nowhere.
@@ -394,15 +447,11 @@ g AS MATERIALIZED (
 	       p_stages, p_personas, p_industries, p_products, p_types, fails, count(*) AS n
 	FROM m
 	GROUP BY stages, personas, industries, products, type, p_stages, p_personas, p_industries, p_products, p_types, fails
-),
-cand AS (
-	(SELECT asset_id FROM m WHERE fails = 0 AND in_meta ORDER BY updated_at DESC LIMIT greatest(` + fmt.Sprint(rankCap) + `, $8::int + $9::int))
-	UNION ALL
-	(SELECT asset_id FROM m WHERE fails = 0 AND NOT in_meta ORDER BY updated_at DESC LIMIT greatest(` + fmt.Sprint(rankCap) + `, $8::int + $9::int))
-),
+),` + cands + `
 ranked AS (
 	SELECT d.asset_id, d.updated_at, ` + score + ` AS score, ` + headTitle + ` AS head_title, ` + headBody + ` AS head_body
 	FROM cand c JOIN search_docs d USING (asset_id), q
+	WHERE ` + match + `
 	ORDER BY 3 DESC, d.updated_at DESC, d.asset_id
 	LIMIT $8 OFFSET $9
 )
@@ -428,6 +477,18 @@ SELECT
 	(SELECT coalesce(json_agg(json_build_array(asset_id, score, head_title, head_body)
 	                          ORDER BY score DESC, updated_at DESC, asset_id), '[]') FROM ranked)`
 }
+
+// docScope selects the documents a search may see: the organisation's,
+// not archived, and for reps only published, unexpired ones.
+const docScope = `d.org_id = $1 AND d.status <> 'archived'
+	  AND ($2::timestamptz IS NULL OR (d.status = 'published' AND (d.expires_at IS NULL OR d.expires_at > $2::timestamptz)))`
+
+// docFilters keeps the documents that pass every facet filter.
+const docFilters = `(cardinality($3::text[]) = 0 OR d.stages && $3::text[])
+	  AND (cardinality($4::text[]) = 0 OR d.personas && $4::text[])
+	  AND (cardinality($5::text[]) = 0 OR d.industries && $5::text[])
+	  AND (cardinality($6::text[]) = 0 OR d.products && $6::text[])
+	  AND (cardinality($7::text[]) = 0 OR d.type = ANY($7::text[]))`
 
 func decodeResult(total int, facetsJSON, hitsJSON []byte) (*stagecraft.SearchResult, error) {
 	res := &stagecraft.SearchResult{Total: total, Hits: []stagecraft.SearchHit{}, Facets: map[string]map[string]int{

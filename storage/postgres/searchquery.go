@@ -22,6 +22,8 @@ type queryTerm struct {
 	negate bool
 	// orNext joins this term to the next with OR instead of AND.
 	orNext bool
+	// relaxed matches a phrase's words anywhere, not in a row.
+	relaxed bool
 }
 
 // parseQuery splits text into terms. Words are runs of letters and digits;
@@ -149,7 +151,37 @@ func termQuery(t queryTerm, near map[string][]string) string {
 	for i, w := range t.words {
 		parts[i] = tsLexeme(w)
 	}
+	if t.relaxed {
+		return "(" + strings.Join(parts, " & ") + ")"
+	}
 	return "(" + strings.Join(parts, " <-> ") + ")"
+}
+
+// relaxPhrases returns terms with their phrases matched as conjunctions.
+func relaxPhrases(terms []queryTerm) []queryTerm {
+	out := make([]queryTerm, len(terms))
+	for i, t := range terms {
+		t.relaxed = true
+		out[i] = t
+	}
+	return out
+}
+
+// asPhrase returns the query's words as one phrase, for a query of two
+// or more single words joined by AND (a query with OR, NOT or quotes
+// says what it means already).
+func asPhrase(terms []queryTerm) (queryTerm, bool) {
+	if len(terms) < 2 {
+		return queryTerm{}, false
+	}
+	p := queryTerm{}
+	for _, t := range terms {
+		if t.negate || t.orNext || len(t.words) != 1 {
+			return queryTerm{}, false
+		}
+		p.words = append(p.words, t.words[0])
+	}
+	return p, true
 }
 
 // withinOneEdit reports whether a and b are at most one typo apart: one
