@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/internal/judged"
 )
 
 // Run runs the suite against indexes made by newIndex. Each test uses
@@ -31,6 +32,20 @@ func Run(t *testing.T, newIndex func(t testing.TB) stagecraft.SearchIndex) {
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newFixture(t, newIndex)) })
 	t.Run("NonEnglish", func(t *testing.T) { testNonEnglish(t, newFixture(t, newIndex)) })
 	t.Run("HostileQueries", func(t *testing.T) { testHostile(t, newFixture(t, newIndex)) })
+	t.Run("StrongMatchesFirstAtScale", func(t *testing.T) { testLarge(t, newIndex(t)) })
+}
+
+// testLarge: among thousands of documents that mention common words, the
+// planted documents about them rank first, whatever their age (see
+// judged.NewLargeSet).
+func testLarge(t *testing.T, idx stagecraft.SearchIndex) {
+	misses, err := judged.EvaluateLarge(context.Background(), idx, 4000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range misses {
+		t.Error(m)
+	}
 }
 
 // fixture is an index holding the documents of two organisations.

@@ -80,17 +80,3 @@ func TestSearchIndexBoundsText(t *testing.T) {
 		})
 	}
 }
-
-// TestSearchRanksStrongMatchesFirstAtScale: among thousands of documents
-// that mention common words, the planted documents about them rank first,
-// whatever their age.
-func TestSearchRanksStrongMatchesFirstAtScale(t *testing.T) {
-	db := testdb.New(t)
-	misses, err := judged.EvaluateLarge(context.Background(), &postgres.Search{DB: db}, 4000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range misses {
-		t.Error(m)
-	}
-}
