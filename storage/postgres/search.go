@@ -99,9 +99,9 @@ func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) err
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO search_docs (asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
-		                         updated_at, language, title, meta, body, meta_tsv, doc_tsv, key_tsv)
+		                         updated_at, language, title, meta, body, meta_tsv, doc_tsv)
 		SELECT asset_id, org_id, status, expires_at, type, stages, personas, industries, products,
-		       updated_at, language::regconfig, title, meta, body, meta_tsv, doc_tsv, search_key_tsv(doc_tsv)
+		       updated_at, language::regconfig, title, meta, body, meta_tsv, doc_tsv
 		FROM jsonb_to_recordset($1::jsonb) AS x(asset_id uuid, org_id uuid, status text, expires_at timestamptz,
 		     type text, stages text[], personas text[], industries text[], products text[], updated_at timestamptz,
 		     language text, title text, meta text, body text),
@@ -113,8 +113,24 @@ func indexDocs(ctx context.Context, tx pgx.Tx, docs []*stagecraft.SearchDoc) err
 		    stages = EXCLUDED.stages, personas = EXCLUDED.personas, industries = EXCLUDED.industries,
 		    products = EXCLUDED.products, updated_at = EXCLUDED.updated_at, language = EXCLUDED.language,
 		    title = EXCLUDED.title, meta = EXCLUDED.meta, body = EXCLUDED.body,
-		    meta_tsv = EXCLUDED.meta_tsv, doc_tsv = EXCLUDED.doc_tsv, key_tsv = EXCLUDED.key_tsv
+		    meta_tsv = EXCLUDED.meta_tsv, doc_tsv = EXCLUDED.doc_tsv
 		WHERE search_docs.org_id = EXCLUDED.org_id`, batch)
+	if err != nil {
+		return err
+	}
+	// The postings follow the documents as stored (an id held by another
+	// organisation was not overwritten above, and keeps its own).
+	_, err = tx.Exec(ctx, `
+		DELETE FROM search_postings p USING jsonb_to_recordset($1::jsonb) AS x(asset_id uuid)
+		WHERE p.asset_id = x.asset_id`, batch)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO search_postings (asset_id, lexeme, org_id, impact)
+		SELECT d.asset_id, p.lexeme, d.org_id, p.impact
+		FROM jsonb_to_recordset($1::jsonb) AS x(asset_id uuid)
+		JOIN search_docs d ON d.asset_id = x.asset_id, search_doc_postings(d.doc_tsv) p`, batch)
 	if err != nil {
 		return err
 	}
@@ -165,7 +181,14 @@ func (s *Search) Delete(ctx context.Context, orgID, assetID string) error {
 	if !isUUID(assetID) {
 		return nil
 	}
-	if _, err := s.DB.Pool.Exec(ctx, `DELETE FROM search_docs WHERE asset_id = $1 AND org_id = $2`, assetID, orgID); err != nil {
+	err := s.DB.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM search_postings WHERE asset_id = $1 AND org_id = $2`, assetID, orgID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE asset_id = $1 AND org_id = $2`, assetID, orgID)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("delete search doc: %w", mapErr(err))
 	}
 	return nil
@@ -216,12 +239,12 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 }
 
 // rankQueries are the SQL expressions a search ranks with, and their
-// arguments: the query itself (match), the same with phrases relaxed to
-// conjunctions (against key_tsv, whose positions are synthetic), and the
-// query's words as one phrase (a boost), "" when it has no two words.
+// arguments: the query itself (match), its words with their typo
+// alternatives (words, whose lexemes select postings), and the query's
+// words as one phrase (a boost), "" when it has no two words.
 type rankQueries struct {
-	match, key, phrase string
-	args               []any
+	match, words, phrase string
+	args                 []any
 }
 
 // buildRankQueries builds the rank queries of terms, numbering their
@@ -231,8 +254,18 @@ func buildRankQueries(terms []queryTerm, near map[string][]string, first int) ra
 	var args []any
 	r.match, args = buildTSQuery(terms, near, first)
 	r.args = append(r.args, args...)
-	r.key, args = buildTSQuery(relaxPhrases(terms), near, first+len(r.args))
-	r.args = append(r.args, args...)
+	var words []string
+	for _, t := range terms {
+		if t.negate {
+			continue
+		}
+		for _, w := range t.words {
+			words = append(words, w)
+			words = append(words, near[w]...)
+		}
+	}
+	r.args = append(r.args, words)
+	r.words = fmt.Sprintf("$%d::text[]", first+len(r.args)-1)
 	if p, ok := asPhrase(terms); ok {
 		r.phrase, args = buildTSQuery([]queryTerm{p}, nil, first+len(r.args))
 		r.args = append(r.args, args...)
@@ -354,9 +387,13 @@ func buildTSQuery(terms []queryTerm, near map[string][]string, first int) (strin
 // pages through five thousand results.
 const matchCap = 5000
 
-// candidateCap bounds each of the two cheap candidate lists that are
-// then ranked exactly; see searchSQL.
-const candidateCap = 500
+// Phase one of ranking: each word's postingsPerWord best postings are
+// read, and the candidateCap documents with the highest sum of impacts
+// are ranked exactly; see searchSQL.
+const (
+	postingsPerWord = 500
+	candidateCap    = 200
+)
 
 // searchSQL returns the one statement that computes total, disjunctive
 // facet counts and the ranked, highlighted page of hits. Base arguments:
@@ -368,23 +405,22 @@ const candidateCap = 500
 // by their facet values (g), a handful of rows from which the total and
 // every facet's counts follow.
 //
-// Ranking is two-phase, over every match, not a sample of them. Phase one
-// picks, from small vectors kept inline, the documents that can rank
-// first: the best candidateCap whose title, description or tags match
-// (meta_tsv, ordered by its rank), and the best candidateCap that are
-// *about* the query (key_tsv, their 32 most frequent words, ordered by
-// how high the query's words stand in them); the newest matches fill the
-// page when those are fewer. Phase two ranks the candidates exactly on
-// the whole document: ts_rank_cd with title, description and tags
-// weighing more than the text (weights A 1.0, B 0.4, C 0.2), normalised
-// by the document's length, doubled when the query's words appear as a
-// phrase; recency breaks ties. A document left out of phase one mentions
-// the words only in passing, in its text, among many more frequent ones:
-// it cannot outrank one that has them in its title or is about them.
-// docs/search.md has the reasoning and the measurements.
+// Ranking considers every match, in two phases. Phase one reads, for each
+// of the query's words (in every language's stemming, typo alternatives
+// included), its best postings — the documents in which the word weighs
+// most, best first through a btree — and keeps the candidateCap
+// documents whose impacts sum highest; the newest matches fill the page
+// when those are fewer. Phase two ranks the candidates exactly on the
+// whole document: ts_rank_cd with title, description and tags weighing
+// more than the text (A 1.0, B 0.4, C 0.2), normalised by the document's
+// length, doubled when the query's words appear as a phrase; recency
+// breaks ties. A document outside phase one has each word among its
+// weakest (beyond its 40 strongest), or below the postingsPerWord best
+// documents of every word: it mentions them in passing and cannot outrank
+// the candidates. docs/search.md has the reasoning and the measurements.
 func searchSQL(qs rankQueries) string {
 	match := "true"
-	qcte := "SELECT NULL::tsquery AS tq, NULL::tsquery AS kq, NULL::tsquery AS pq, $10::text AS marks"
+	qcte := "SELECT NULL::tsquery AS tq, NULL::text[] AS lexemes, NULL::tsquery AS pq, $10::text AS marks"
 	score := "0::real"
 	headTitle := "NULL::text"
 	headBody := "NULL::text"
@@ -395,7 +431,10 @@ cand AS (SELECT asset_id FROM m WHERE fails = 0 ORDER BY updated_at DESC LIMIT $
 		if qs.phrase != "" {
 			pq = qs.phrase
 		}
-		qcte = "SELECT " + qs.match + " AS tq, " + qs.key + " AS kq, " + pq + " AS pq, $10::text AS marks"
+		configs := "'{" + strings.Join(searchConfigs, ",") + "}'::text[]"
+		lexemes := `ARRAY(SELECT DISTINCT v.lexeme FROM unnest(` + qs.words + `) AS w, unnest(` + configs + `) AS c,
+			unnest(to_tsvector(c::regconfig, w)) AS v)`
+		qcte = "SELECT " + qs.match + " AS tq, " + lexemes + " AS lexemes, " + pq + " AS pq, $10::text AS marks"
 		match = "d.doc_tsv @@ q.tq"
 		raw := "ts_rank_cd(d.doc_tsv, q.tq, 1) * CASE WHEN q.pq IS NOT NULL AND d.doc_tsv @@ q.pq THEN 2 ELSE 1 END"
 		score = "(" + raw + ") / (1 + " + raw + ")"
@@ -404,20 +443,15 @@ cand AS (SELECT asset_id FROM m WHERE fails = 0 ORDER BY updated_at DESC LIMIT $
 		headBody = `ts_headline(d.language, left(d.body, ` + fmt.Sprint(maxHeadlineText) + `), q.tq,
 			'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=' || split_part(q.marks, ',', 1) ||
 			', StopSel=' || split_part(q.marks, ',', 2))`
-		capN := fmt.Sprint(candidateCap)
 		cands = `
-c_meta AS (
-	SELECT d.asset_id FROM search_docs d, q
-	WHERE ` + docScope + ` AND d.meta_tsv @@ q.tq AND ` + docFilters + `
-	ORDER BY ts_rank_cd(d.meta_tsv, q.tq) DESC, d.updated_at DESC LIMIT ` + capN + `
-),
-c_key AS (
-	SELECT d.asset_id FROM search_docs d, q
-	WHERE ` + docScope + ` AND d.key_tsv @@ q.kq AND ` + docFilters + `
-	ORDER BY ts_rank(d.key_tsv, q.kq) DESC, d.updated_at DESC LIMIT ` + capN + `
+c_best AS (
+	SELECT p.asset_id FROM q, unnest(q.lexemes) AS lx,
+	LATERAL (SELECT sp.asset_id, sp.impact FROM search_postings sp
+	         WHERE sp.org_id = $1 AND sp.lexeme = lx ORDER BY sp.impact DESC LIMIT ` + fmt.Sprint(postingsPerWord) + `) p
+	GROUP BY p.asset_id ORDER BY sum(p.impact) DESC, p.asset_id LIMIT ` + fmt.Sprint(candidateCap) + `
 ),
 c_new AS (SELECT asset_id FROM m WHERE fails = 0 ORDER BY updated_at DESC LIMIT $8::int + $9::int),
-cand AS (SELECT asset_id FROM c_meta UNION SELECT asset_id FROM c_key UNION SELECT asset_id FROM c_new),`
+cand AS (SELECT asset_id FROM c_best UNION SELECT asset_id FROM c_new),`
 	}
 	return `
 WITH q AS MATERIALIZED (` + qcte + `),
@@ -451,7 +485,7 @@ g AS MATERIALIZED (
 ranked AS (
 	SELECT d.asset_id, d.updated_at, ` + score + ` AS score, ` + headTitle + ` AS head_title, ` + headBody + ` AS head_body
 	FROM cand c JOIN search_docs d USING (asset_id), q
-	WHERE ` + match + `
+	WHERE ` + docScope + ` AND ` + docFilters + ` AND ` + match + `
 	ORDER BY 3 DESC, d.updated_at DESC, d.asset_id
 	LIMIT $8 OFFSET $9
 )

@@ -22,8 +22,6 @@ type queryTerm struct {
 	negate bool
 	// orNext joins this term to the next with OR instead of AND.
 	orNext bool
-	// relaxed matches a phrase's words anywhere, not in a row.
-	relaxed bool
 }
 
 // parseQuery splits text into terms. Words are runs of letters and digits;
@@ -151,20 +149,7 @@ func termQuery(t queryTerm, near map[string][]string) string {
 	for i, w := range t.words {
 		parts[i] = tsLexeme(w)
 	}
-	if t.relaxed {
-		return "(" + strings.Join(parts, " & ") + ")"
-	}
 	return "(" + strings.Join(parts, " <-> ") + ")"
-}
-
-// relaxPhrases returns terms with their phrases matched as conjunctions.
-func relaxPhrases(terms []queryTerm) []queryTerm {
-	out := make([]queryTerm, len(terms))
-	for i, t := range terms {
-		t.relaxed = true
-		out[i] = t
-	}
-	return out
 }
 
 // asPhrase returns the query's words as one phrase, for a query of two
