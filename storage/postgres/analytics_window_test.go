@@ -2,12 +2,16 @@ package postgres_test
 
 import (
 	"context"
+	"maps"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/stagecraft/stagecraft"
+	"github.com/stagecraft/stagecraft/storage/postgres"
 )
 
 // windowEvent is one usage event of the asset under test.
@@ -59,7 +63,7 @@ func TestScorecardWindowUsage(t *testing.T) {
 		{name: "bot events and link opens",
 			events: []windowEvent{{at: from.Add(day), bot: true}, {at: from.Add(day), typ: "link_open"},
 				{at: from.Add(2 * day), user: f.marketer, typ: "link_open"}, {at: from.Add(3 * day), user: f.marketer, typ: "download", bot: true}},
-			want:   want{opens: 2}, allTimeUsers: 0},
+			want: want{opens: 2}, allTimeUsers: 0},
 		{name: "use without a person",
 			events: []windowEvent{{at: from.Add(day), user: &stagecraft.User{}}},
 			want:   want{uses: 1}, allTimeUsers: 0},
@@ -72,7 +76,7 @@ func TestScorecardWindowUsage(t *testing.T) {
 		{name: "partial days at both ends",
 			events: []windowEvent{{at: from.Add(-9 * hour)}, {at: from.Add(14*hour + 59*time.Minute)},
 				{at: to.Truncate(day)}, {at: to.Add(-time.Nanosecond * 1000), user: f.marketer}, {at: to.Add(8*hour + 29*time.Minute), user: f.admin}},
-			want:   want{users: 2, uses: 3, last: at(to.Add(-time.Microsecond))}, allTimeUsers: 3},
+			want: want{users: 2, uses: 3, last: at(to.Add(-time.Microsecond))}, allTimeUsers: 3},
 	}
 	record := func(org *fixture, a *stagecraft.Asset, e windowEvent) {
 		t.Helper()
@@ -162,4 +166,44 @@ func TestScorecardWindowUsage(t *testing.T) {
 
 func ptrTimeEqual(a, b *time.Time) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
+}
+
+// TestRollupBackfillAssetUserDays checks that the migration's backfill builds
+// the same per-day rows from usage_events as the trigger kept at ingest.
+func TestRollupBackfillAssetUserDays(t *testing.T) {
+	o := newRandomOrg(t, 11, 60, 5)
+	o.uses(800)
+	o.uses(300) // a second batch adds to the rows of the first
+	ctx := context.Background()
+	const rows = `SELECT org_id, day, asset_id, user_id, uses, last_used_at FROM asset_user_days`
+	snapshot := func() map[string]bool {
+		t.Helper()
+		r, err := o.db.Pool.Query(ctx, `SELECT (x.*)::text FROM (`+rows+`) x`)
+		must(t, err)
+		set, err := pgx.CollectRows(r, pgx.RowTo[string])
+		must(t, err)
+		m := map[string]bool{}
+		for _, s := range set {
+			m[s] = true
+		}
+		return m
+	}
+	kept := snapshot()
+	if len(kept) == 0 {
+		t.Fatal("the trigger kept no rows; the data set tests nothing")
+	}
+	sql, err := postgres.MigrationSQL("0013_asset_user_days.up.sql")
+	must(t, err)
+	i := strings.Index(sql, "INSERT INTO asset_user_days (org_id, day, asset_id, user_id, uses, last_used_at)\nSELECT")
+	if i < 0 {
+		t.Fatal("0013_asset_user_days.up.sql has no backfill statement")
+	}
+	_, err = o.db.Pool.Exec(ctx, `DELETE FROM asset_user_days`)
+	must(t, err)
+	_, err = o.db.Pool.Exec(ctx, sql[i:])
+	must(t, err)
+	built := snapshot()
+	if !maps.Equal(kept, built) {
+		t.Errorf("backfill built %d rows, the trigger kept %d, and they differ", len(built), len(kept))
+	}
 }
