@@ -95,12 +95,16 @@ func usageWindowSQL(q *queryArgs, from, to *time.Time, assetID string) string {
 		              SELECT asset_id, (type <> 'link_open')::int, (type = 'link_open')::int FROM edge) x
 		        GROUP BY asset_id
 		    ),
+		    -- Distinct people by grouping on (asset, person) first: two
+		    -- hash aggregates, where count(DISTINCT) would sort every row.
 		    people AS (
-		        SELECT asset_id, count(DISTINCT user_id) AS n, max(last_used_at) AS last
-		        FROM (SELECT asset_id, user_id, last_used_at FROM asset_user_days WHERE ` + dayWhere + `
-		              UNION ALL
-		              SELECT asset_id, user_id, occurred_at FROM edge
-		              WHERE user_id IS NOT NULL AND type <> 'link_open') x
+		        SELECT asset_id, count(*) AS n, max(last) AS last
+		        FROM (SELECT asset_id, user_id, max(last_used_at) AS last
+		              FROM (SELECT asset_id, user_id, last_used_at FROM asset_user_days WHERE ` + dayWhere + `
+		                    UNION ALL
+		                    SELECT asset_id, user_id, occurred_at FROM edge
+		                    WHERE user_id IS NOT NULL AND type <> 'link_open') x
+		              GROUP BY asset_id, user_id) p
 		        GROUP BY asset_id
 		    )
 		    SELECT uses.asset_id, uses.uses, uses.opens, people.n, people.last
