@@ -69,7 +69,7 @@ BEGIN
         uses = d.uses + EXCLUDED.uses, link_opens = d.link_opens + EXCLUDED.link_opens;
 
     -- People per asset per day (UTC): what makes unique_users and
-    -- last_used_at in a time window exact (analytics.go usageWindowSQL).
+    -- last_used_at in a time window exact (analytics_window.go).
     INSERT INTO asset_user_days AS ud (org_id, day, asset_id, user_id, uses, last_used_at)
     SELECT org_id, (occurred_at AT TIME ZONE 'UTC')::date, asset_id, user_id, count(*), max(occurred_at)
     FROM new_events
