@@ -160,7 +160,7 @@ func printTables(ctx context.Context, db *postgres.DB) error {
 	fmt.Println("| table | rows | MB (with indexes) |")
 	fmt.Println("|---|---|---|")
 	for _, t := range []string{"deals", "deal_stage_history", "usage_events", "asset_deal_uses", "asset_daily_uses",
-		"asset_users", "asset_deal_outcomes", "asset_outcomes", "stage_outcomes"} {
+		"asset_users", "asset_user_days", "asset_deal_outcomes", "asset_outcomes", "stage_outcomes"} {
 		var n, size int64
 		if err := db.Pool.QueryRow(ctx, `SELECT count(*), pg_total_relation_size('`+t+`') FROM `+t).Scan(&n, &size); err != nil {
 			return err
@@ -211,6 +211,18 @@ func benchScorecard(ctx context.Context, db *postgres.DB, org string, deals, n i
 			from := now.Add(-time.Duration(90+rng.IntN(640)) * 24 * time.Hour)
 			to := from.Add(90 * 24 * time.Hour)
 			return scorecard(stagecraft.AnalyticsFilter{From: &from, To: &to})
+		}},
+		// The usage columns of a window alone, as the scorecard read them
+		// before asset_user_days (people whose first-to-last span meets the
+		// window; whole days) and as it reads them now (exact), on the same
+		// random windows.
+		{"Window usage columns, previous (asset_users spans, whole days)", nil, func(int) (int, error) {
+			from := now.Add(-time.Duration(90+rng.IntN(640)) * 24 * time.Hour)
+			return windowUsage(ctx, db, previousWindowUsage, org, from, from.Add(90*24*time.Hour))
+		}},
+		{"Window usage columns, now (asset_user_days, partial days from events)", nil, func(int) (int, error) {
+			from := now.Add(-time.Duration(90+rng.IntN(640)) * 24 * time.Hour)
+			return windowUsage(ctx, db, exactWindowUsage, org, from, from.Add(90*24*time.Hour))
 		}},
 		{"Scorecard, right after 200 new uses (folded in first)", func() error {
 			// Uses of popular assets on random deals, as reps work: most
@@ -339,34 +351,71 @@ func benchIngest(ctx context.Context, db *postgres.DB, org string, assets int, d
 		_, err := db.Pool.Exec(context.Background(), `ALTER TABLE usage_events `+verb+` TRIGGER usage_events_rollup`)
 		return err
 	}
-	defer func() { warn("enable the rollup trigger again", setTrigger(true)) }()
-	var with, without []float64
+	// The rollup function as shipped, and as it was before asset_user_days
+	// (the same without that statement), to price the new rollup in the
+	// same run.
+	var shipped string
+	if err := db.Pool.QueryRow(ctx, `SELECT pg_get_functiondef('usage_rollup'::regproc)`).Scan(&shipped); err != nil {
+		return err
+	}
+	previous, ok := withoutUserDays(shipped)
+	setFunc := func(def string) error {
+		_, err := db.Pool.Exec(context.Background(), def)
+		return err
+	}
+	defer func() {
+		warn("restore the rollup function", setFunc(shipped))
+		warn("enable the rollup trigger again", setTrigger(true))
+	}()
+	modes := []string{"on", "off"}
+	if ok {
+		modes = append(modes, "previous")
+	}
+	var with, without, prev []float64
 	var refreshed int
 	var refreshTook time.Duration
 	for r := range rounds {
-		for _, on := range []bool{true, false} {
+		for _, mode := range modes {
+			on := mode != "off"
 			if err := setTrigger(on); err != nil {
+				return err
+			}
+			def := shipped
+			if mode == "previous" {
+				def = previous
+			}
+			if err := setFunc(def); err != nil {
 				return err
 			}
 			eps, err := measure()
 			if err != nil {
 				return fmt.Errorf("ingest: %w", err)
 			}
-			if on {
+			switch mode {
+			case "previous":
+				prev = append(prev, eps)
+			case "on":
 				with = append(with, eps)
+			default:
+				without = append(without, eps)
+			}
+			if on {
 				// What the background refresher then does with the deals
-				// these uses marked.
+				// these uses marked (timed for the shipped trigger only).
 				start := time.Now()
 				n, err := db.RefreshAnalytics(ctx, org)
 				if err != nil {
 					return fmt.Errorf("ingest: %w", err)
 				}
-				refreshed, refreshTook = refreshed+n, refreshTook+time.Since(start)
-			} else {
-				without = append(without, eps)
+				if mode == "on" {
+					refreshed, refreshTook = refreshed+n, refreshTook+time.Since(start)
+				}
 			}
-			fmt.Fprintf(os.Stderr, "analytics ingest round %d/%d, rollup trigger on=%v: %.0f events/s\n", r+1, rounds, on, eps)
+			fmt.Fprintf(os.Stderr, "analytics ingest round %d/%d, rollup trigger %s: %.0f events/s\n", r+1, rounds, mode, eps)
 		}
+	}
+	if err := setFunc(shipped); err != nil {
+		return err
 	}
 	if err := setTrigger(true); err != nil {
 		return err
@@ -378,6 +427,9 @@ func benchIngest(ctx context.Context, db *postgres.DB, org string, assets int, d
 	fmt.Println("|---|---|---|---|")
 	fmt.Printf("| rollup trigger disabled (baseline) | %.0f | %s | 1.00 |\n", base, fmtRuns(without))
 	fmt.Printf("| rollup trigger enabled (as shipped) | %.0f | %s | %.2f |\n", median(with), fmtRuns(with), median(with)/base)
+	if len(prev) > 0 {
+		fmt.Printf("| rollup trigger enabled, without asset_user_days (before) | %.0f | %s | %.2f |\n", median(prev), fmtRuns(prev), median(prev)/base)
+	}
 	fmt.Printf("\nFolding the enabled rounds' changes into the outcome rollups afterwards: %d deal marks in %.2f s (%.0f marks/s).\n",
 		refreshed, refreshTook.Seconds(), float64(refreshed)/max(refreshTook.Seconds(), 0.001))
 	if keep {
@@ -392,6 +444,7 @@ func cleanIngest(ctx context.Context, db *postgres.DB, org string) error {
 		`DELETE FROM usage_events WHERE org_id = $1 AND occurred_at < '2002-01-01'`,
 		`DELETE FROM asset_daily_uses WHERE org_id = $1 AND day < '2002-01-01'`,
 		`DELETE FROM asset_users WHERE org_id = $1 AND user_id = '` + ingestUser + `'`,
+		`DELETE FROM asset_user_days WHERE org_id = $1 AND day < '2002-01-01'`,
 		`DELETE FROM deals WHERE org_id = $1 AND external_id LIKE 'ingest-%'`,
 		`DELETE FROM users WHERE org_id = $1 AND id = '` + ingestUser + `'`,
 	} {
@@ -404,6 +457,6 @@ func cleanIngest(ctx context.Context, db *postgres.DB, org string) error {
 		return fmt.Errorf("clean up ingest: %w", err)
 	}
 	// What the scorecard reads; usage_events is left to the next vacuum.
-	_, err := db.Pool.Exec(ctx, `VACUUM ANALYZE asset_deal_uses, asset_daily_uses, asset_users, deals, asset_deal_outcomes, asset_outcomes`)
+	_, err := db.Pool.Exec(ctx, `VACUUM ANALYZE asset_deal_uses, asset_daily_uses, asset_users, asset_user_days, deals, asset_deal_outcomes, asset_outcomes`)
 	return err
 }

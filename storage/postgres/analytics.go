@@ -141,32 +141,14 @@ func (db *DB) scores(ctx context.Context, f stagecraft.AnalyticsFilter, assetID 
 	if assetID != "" {
 		assetWhere = append(assetWhere, "a.id = "+q.add(assetID))
 	}
-	// All-time usage comes from asset_totals; a window sums the days
-	// and the users' spans that meet it.
+	// All-time usage comes from asset_totals; a window from the daily
+	// rollups and the events of its partial days (analytics_window.go).
 	cols := "coalesce(t.uses, 0), coalesce(t.link_opens, 0), coalesce(t.users, 0), t.last_used_at"
 	usage := `
 		LEFT JOIN asset_totals t ON t.asset_id = a.id`
 	if f.From != nil || f.To != nil {
-		dayWhere := []string{"org_id = $1"}
-		userWhere := []string{"org_id = $1"}
-		if f.From != nil {
-			from := q.add(*f.From)
-			dayWhere = append(dayWhere, "day >= ("+from+"::timestamptz AT TIME ZONE 'UTC')::date")
-			userWhere = append(userWhere, "last_used_at >= "+from)
-		}
-		if f.To != nil {
-			to := q.add(*f.To)
-			dayWhere = append(dayWhere, "day < ("+to+"::timestamptz AT TIME ZONE 'UTC')::date")
-			userWhere = append(userWhere, "first_used_at < "+to)
-		}
-		cols = "coalesce(du.uses, 0), coalesce(du.opens, 0), coalesce(au.n, 0), au.last"
-		usage = `
-		LEFT JOIN (SELECT asset_id, sum(uses) AS uses, sum(link_opens) AS opens FROM asset_daily_uses
-		           WHERE ` + strings.Join(dayWhere, " AND ") + `
-		           GROUP BY asset_id) du ON du.asset_id = a.id
-		LEFT JOIN (SELECT asset_id, count(*) AS n, max(last_used_at) AS last FROM asset_users
-		           WHERE ` + strings.Join(userWhere, " AND ") + `
-		           GROUP BY asset_id) au ON au.asset_id = a.id`
+		cols = "coalesce(wu.uses, 0), coalesce(wu.opens, 0), coalesce(wu.n, 0), wu.last"
+		usage = usageWindowSQL(q, f.From, f.To, assetID)
 	}
 	// Reading: external visits of the asset's links started in the window.
 	visitWhere := []string{"org_id = $1", "NOT internal"}

@@ -151,8 +151,15 @@ func (o *randomOrg) uses(n int) {
 // filters are the scorecard's filters in every combination the rollups
 // and the per-deal rows serve.
 func (o *randomOrg) filters() []stagecraft.AnalyticsFilter {
+	// t0 is 09:00 UTC, so these windows start and end within a day; the
+	// others start and end at midnight, lie within one day, or span one
+	// midnight without a whole day.
 	from, to := o.t0.Add(20*24*time.Hour), o.t0.Add(50*24*time.Hour)
+	midFrom, midTo := from.Truncate(24*time.Hour), to.Truncate(24*time.Hour)
+	dayFrom, dayTo := from.Add(-5*time.Hour), from.Add(7*time.Hour)
+	nightFrom, nightTo := from.Add(10*time.Hour), from.Add(20*time.Hour)
 	fs := []stagecraft.AnalyticsFilter{{}, {From: &from}, {To: &to}, {From: &from, To: &to},
+		{From: &midFrom, To: &midTo}, {From: &midFrom, To: &to}, {From: &dayFrom, To: &dayTo}, {From: &nightFrom, To: &nightTo},
 		{From: &from, To: &to, Stage: "discovery", Persona: "champion"}, {Stage: "legacy_stage"}}
 	for _, s := range funnel {
 		fs = append(fs, stagecraft.AnalyticsFilter{Stage: s})
@@ -186,19 +193,16 @@ func (o *randomOrg) check(label string) {
 				o.t.Errorf("%s, filter %s, %s: %s", label, describe(f), s.Title, msg)
 			}
 		}
-		if f.Stage == "" && f.Persona == "" && f.From == nil && f.To == nil {
-			if influenced == 0 {
-				o.t.Fatalf("%s: no influenced deals at all; the data set tests nothing", label)
-			}
-			usage, err := o.db.ReferenceUsages(ctx, o.org.ID)
-			must(o.t, err)
-			for _, s := range got {
-				u := usage[s.AssetID]
-				if s.Uses != u.Uses || s.LinkOpens != u.LinkOpens || s.UniqueUsers != u.Users ||
-					(s.LastUsedAt == nil) != (u.LastUsedAt == nil) || (u.LastUsedAt != nil && !s.LastUsedAt.Equal(*u.LastUsedAt)) {
-					o.t.Errorf("%s, %s: uses %d opens %d users %d last %v; want %d %d %d %v", label, s.Title,
-						s.Uses, s.LinkOpens, s.UniqueUsers, s.LastUsedAt, u.Uses, u.LinkOpens, u.Users, u.LastUsedAt)
-				}
+		if f.Stage == "" && f.Persona == "" && f.From == nil && f.To == nil && influenced == 0 {
+			o.t.Fatalf("%s: no influenced deals at all; the data set tests nothing", label)
+		}
+		// Usage ignores stage and persona; in a window it counts the
+		// events inside it, to the instant.
+		usage, err := o.db.ReferenceUsages(ctx, f)
+		must(o.t, err)
+		for _, s := range got {
+			if msg := diffUsage(s, usage[s.AssetID]); msg != "" {
+				o.t.Errorf("%s, filter %s, %s: %s", label, describe(f), s.Title, msg)
 			}
 		}
 	}
@@ -212,6 +216,15 @@ func (o *randomOrg) check(label string) {
 			o.t.Errorf("%s, detail of %s: %s", label, a.Title, msg)
 		}
 	}
+}
+
+func diffUsage(s *stagecraft.AssetScore, u postgres.ReferenceUsage) string {
+	if s.Uses != u.Uses || s.LinkOpens != u.LinkOpens || s.UniqueUsers != u.Users ||
+		(s.LastUsedAt == nil) != (u.LastUsedAt == nil) || (u.LastUsedAt != nil && !s.LastUsedAt.Equal(*u.LastUsedAt)) {
+		return fmt.Sprintf("got uses %d opens %d users %d last %v; want %d %d %d %v",
+			s.Uses, s.LinkOpens, s.UniqueUsers, s.LastUsedAt, u.Uses, u.LinkOpens, u.Users, u.LastUsedAt)
+	}
+	return ""
 }
 
 func diffScore(s *stagecraft.AssetScore, r postgres.ReferenceScore) string {
@@ -236,10 +249,10 @@ func fmtPtr(p *float64) string {
 func describe(f stagecraft.AnalyticsFilter) string {
 	s := fmt.Sprintf("stage=%q persona=%q", f.Stage, f.Persona)
 	if f.From != nil {
-		s += " from=" + f.From.Format(time.DateOnly)
+		s += " from=" + f.From.Format(time.RFC3339)
 	}
 	if f.To != nil {
-		s += " to=" + f.To.Format(time.DateOnly)
+		s += " to=" + f.To.Format(time.RFC3339)
 	}
 	return s
 }

@@ -97,20 +97,26 @@ func (db *DB) ReferenceScores(ctx context.Context, f stagecraft.AnalyticsFilter)
 	return out, err
 }
 
-// ReferenceUsage is one asset's all-time usage counted from the events.
+// ReferenceUsage is one asset's usage counted from the events.
 type ReferenceUsage struct {
 	Uses, LinkOpens, Users int
 	LastUsedAt             *time.Time
 }
 
-// ReferenceUsages counts every asset's usage straight from usage_events.
-func (db *DB) ReferenceUsages(ctx context.Context, orgID string) (map[string]ReferenceUsage, error) {
+// ReferenceUsages counts every asset's usage straight from usage_events:
+// all time, or the events in the filter's window [From, To). Users are the
+// distinct people with at least one use in it; LastUsedAt is the last of
+// those uses.
+func (db *DB) ReferenceUsages(ctx context.Context, f stagecraft.AnalyticsFilter) (map[string]ReferenceUsage, error) {
 	//nolint:rowserrcheck // pgx.ForEachRow below checks rows.Err
 	rows, err := db.Pool.Query(ctx, `
 		SELECT asset_id, count(*) FILTER (WHERE type <> 'link_open'), count(*) FILTER (WHERE type = 'link_open'),
 		       count(DISTINCT user_id) FILTER (WHERE type <> 'link_open'),
 		       max(occurred_at) FILTER (WHERE type <> 'link_open' AND user_id IS NOT NULL)
-		FROM usage_events WHERE org_id = $1 AND NOT bot GROUP BY asset_id`, orgID)
+		FROM usage_events
+		WHERE org_id = $1 AND NOT bot
+		  AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at < $3)
+		GROUP BY asset_id`, f.OrgID, f.From, f.To)
 	if err != nil {
 		return nil, err
 	}
