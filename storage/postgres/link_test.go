@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/stagecraft/stagecraft"
 )
 
@@ -67,12 +69,9 @@ func TestLinkLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		stages = append(stages, s)
+	stages, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
 	}
 	if strings.Join(stages, ",") != "share:discovery,link_open:proposal,link_open:proposal,link_open:proposal" {
 		t.Errorf("events = %v", stages)
