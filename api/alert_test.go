@@ -70,7 +70,7 @@ func TestVisitAlertReachesMailAndSlack(t *testing.T) {
 	deadline := start.Add(60 * time.Second)
 	var mail string
 	for mail == "" && time.Now().Before(deadline) {
-		mail = mailText(t, mailpit, e.rep.Email)
+		_, mail = newestMail(t, mailpit, e.rep.Email)
 		if mail == "" {
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -109,11 +109,12 @@ func TestVisitAlertReachesMailAndSlack(t *testing.T) {
 	}
 }
 
-// mailText is the text of the newest mail to addr in Mailpit, or "".
-func mailText(t *testing.T, mailpit, addr string) string {
+// newestMail is the subject and text of the newest mail to addr in
+// Mailpit, or "" and "".
+func newestMail(t *testing.T, mailpit, addr string) (subject, text string) {
 	t.Helper()
 	var list struct {
-		Messages []struct{ ID string }
+		Messages []struct{ ID, Subject string }
 	}
 	resp, err := http.Get(mailpit + "/api/v1/search?query=" + url.QueryEscape("to:"+addr)) //nolint:noctx,gosec // G704: the test's own local Mailpit
 	if err != nil {
@@ -122,7 +123,7 @@ func mailText(t *testing.T, mailpit, addr string) string {
 	err = json.NewDecoder(resp.Body).Decode(&list)
 	_ = resp.Body.Close()
 	if err != nil || len(list.Messages) == 0 {
-		return ""
+		return "", ""
 	}
 	var msg struct{ Text string }
 	resp, err = http.Get(mailpit + "/api/v1/message/" + list.Messages[0].ID) //nolint:noctx,gosec // G704: the test's own local Mailpit
@@ -133,5 +134,5 @@ func mailText(t *testing.T, mailpit, addr string) string {
 	if err := json.NewDecoder(resp.Body).Decode(&msg); err != nil {
 		t.Fatal(err)
 	}
-	return msg.Text
+	return list.Messages[0].Subject, msg.Text
 }
