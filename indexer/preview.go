@@ -55,20 +55,7 @@ type PreviewWorker struct {
 
 // Run processes preview jobs until ctx ends. wake (optional) signals new jobs.
 func (w *PreviewWorker) Run(ctx context.Context, wake <-chan struct{}) {
-	for ctx.Err() == nil {
-		did, err := w.ProcessOne(ctx)
-		if err != nil && ctx.Err() == nil {
-			w.Log.Warn("preview worker", slog.Any("error", err))
-		}
-		if did {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-		case <-wake:
-		case <-time.After(w.Poll):
-		}
-	}
+	runJobs(ctx, wake, w.Poll, w.Log, "preview worker", w.ProcessOne)
 }
 
 // ProcessOne claims and processes one due preview job, reporting whether

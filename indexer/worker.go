@@ -54,10 +54,18 @@ type Worker struct {
 
 // Run processes jobs until ctx ends. wake (optional) signals new jobs.
 func (w *Worker) Run(ctx context.Context, wake <-chan struct{}) {
+	runJobs(ctx, wake, w.Poll, w.Log, "index worker", w.ProcessOne)
+}
+
+// runJobs calls processOne until ctx ends; when no job was due it waits
+// for wake, the poll interval or the end. Errors about the queue itself
+// are logged and the loop goes on.
+func runJobs(ctx context.Context, wake <-chan struct{}, poll time.Duration, log *slog.Logger, name string,
+	processOne func(context.Context) (bool, error)) {
 	for ctx.Err() == nil {
-		did, err := w.ProcessOne(ctx)
+		did, err := processOne(ctx)
 		if err != nil && ctx.Err() == nil {
-			w.Log.Warn("index worker", slog.Any("error", err))
+			log.Warn(name, slog.Any("error", err))
 		}
 		if did {
 			continue
@@ -65,7 +73,7 @@ func (w *Worker) Run(ctx context.Context, wake <-chan struct{}) {
 		select {
 		case <-ctx.Done():
 		case <-wake:
-		case <-time.After(w.Poll):
+		case <-time.After(poll):
 		}
 	}
 }
