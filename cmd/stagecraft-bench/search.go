@@ -61,38 +61,50 @@ func benchSearch(args []string) error {
 	return nil
 }
 
-func benchSearchSize(url string, n, nq, nNaive, words int, keep bool) error {
-	ctx := context.Background()
-	schema := fmt.Sprintf("bench_search_%d_%d", n, words)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return err
-	}
+// openBenchSchema opens a migrated database in its own schema of url's
+// database; done closes it and, unless keep, drops the schema.
+func openBenchSchema(ctx context.Context, url, schema string, keep bool) (*postgres.DB, func(), error) {
 	admin, err := pgx.Connect(ctx, url)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer closeConn(admin)
-	var exists bool
-	_ = admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists)
 	if _, err := admin.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
-		return err
+		closeConn(admin)
+		return nil, nil, err
 	}
-	if !keep {
-		defer func() {
-			_, err := admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-			warn("drop schema "+schema, err)
-		}()
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		closeConn(admin)
+		return nil, nil, err
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema + ",public"
 	db, err := postgres.OpenConfig(ctx, cfg, nil)
 	if err != nil {
-		return err
+		closeConn(admin)
+		return nil, nil, err
 	}
-	defer db.Close()
+	done := func() {
+		db.Close()
+		if !keep {
+			_, err := admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+			warn("drop schema "+schema, err)
+		}
+		closeConn(admin)
+	}
 	if _, err := db.Migrate(ctx); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return db, done, nil
+}
+
+func benchSearchSize(url string, n, nq, nNaive, words int, keep bool) error {
+	ctx := context.Background()
+	db, done, err := openBenchSchema(ctx, url, fmt.Sprintf("bench_search_%d_%d", n, words), keep)
+	if err != nil {
 		return err
 	}
+	defer done()
 	search := &postgres.Search{DB: db}
 	gen := newCorpus(7)
 	org := "00000000-0000-4000-8000-000000000001"

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/storage/postgres"
@@ -21,33 +20,11 @@ import (
 func benchSearchIsolation(url string, n, others, nq, words int, keep bool) error {
 	ctx := context.Background()
 	schema := fmt.Sprintf("bench_iso_%d_%d_%d", n, others, words)
-	admin, err := pgx.Connect(ctx, url)
+	db, done, err := openBenchSchema(ctx, url, schema, keep)
 	if err != nil {
 		return err
 	}
-	defer closeConn(admin)
-	if _, err := admin.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
-		return err
-	}
-	if !keep {
-		defer func() {
-			_, err := admin.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-			warn("drop schema "+schema, err)
-		}()
-	}
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return err
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema + ",public"
-	db, err := postgres.OpenConfig(ctx, cfg, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
+	defer done()
 	search := &postgres.Search{DB: db}
 	org := "00000000-0000-4000-8000-000000000001"
 	gen := newCorpus(11)
