@@ -43,7 +43,7 @@ func benchSearchIsolation(url string, n, others, nq, words int, keep bool) error
 				fmt.Fprintf(os.Stderr, "loading %s: %d/%d (%.0f docs/s)\n", label, done, count, float64(done)/time.Since(start).Seconds())
 			}
 		}
-		_, err := db.Pool.Exec(ctx, `VACUUM ANALYZE search_docs`)
+		_, err := db.Pool.Exec(ctx, `VACUUM ANALYZE search_docs, search_postings, search_terms`)
 		return err
 	}
 	count := func(where string, args ...any) int {
@@ -52,7 +52,7 @@ func benchSearchIsolation(url string, n, others, nq, words int, keep bool) error
 		return c
 	}
 	if count("org_id = $1", org) != n || count("org_id <> $1", org) != 0 && count("org_id <> $1", org) != others {
-		if _, err := db.Pool.Exec(ctx, `TRUNCATE search_docs, search_terms`); err != nil {
+		if _, err := db.Pool.Exec(ctx, `TRUNCATE search_docs, search_postings, search_terms`); err != nil {
 			return err
 		}
 		if err := load("the organisation", n, func(int) string { return org }); err != nil {

@@ -19,6 +19,8 @@ import (
 // vocabulary, disjunctive facet counts and highlighted snippets.
 type Search struct {
 	DB *DB
+	// MatchCap bounds the matches a search counts (0: DefaultMatchCap).
+	MatchCap int
 }
 
 var _ stagecraft.SearchIndex = (*Search)(nil)
@@ -44,8 +46,18 @@ const (
 	markStop  = "\uE001"
 )
 
-// maxHeadlineText bounds the text ts_headline scans per hit.
-const maxHeadlineText = 200_000
+// A hit's text snippet comes from a window of its text around the first
+// place one of the query's words (or their stems) begins a word: snippetLead
+// characters before it, snippetWindow in all. ts_headline parses and stems
+// every word it is given, ~50 ms for a 200 KB text, so a page of long
+// documents would spend a second on snippets; finding the place is a
+// regular expression that stops at the first match (~2 ms in the worst
+// case, a word absent from the first maxSnippetScan characters).
+const (
+	snippetLead    = 200
+	snippetWindow  = 1200
+	maxSnippetScan = 200_000
+)
 
 // Ping checks the database.
 func (s *Search) Ping(ctx context.Context) error { return s.DB.Ping(ctx) }
@@ -201,14 +213,23 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 	}
 	terms := parseQuery(q.Text)
 	var qs rankQueries
-	var near map[string][]string
+	var near, variants map[string][]string
 	if len(terms) > 0 {
 		var err error
 		terms, near, err = s.prepareTerms(ctx, q.OrgID, terms)
 		if err != nil {
 			return nil, err
 		}
-		qs = buildRankQueries(terms, near, 11)
+		if variants, err = s.variants(ctx, variantTexts(terms, near)); err != nil {
+			return nil, err
+		}
+		qs = buildRankQueries(terms, near, variants, 11)
+		if qs.match == "" {
+			// Nothing any configuration can search for (it cannot happen
+			// with the words the parser keeps, but an empty tsquery would
+			// match nothing with a notice).
+			return decodeResult(0, []byte("[]"), []byte("[]"))
+		}
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -233,42 +254,41 @@ func (s *Search) Search(ctx context.Context, q stagecraft.SearchQuery) (*stagecr
 	// any of them, best first (the more words a document has, the higher
 	// it ranks).
 	if res.Total == 0 && positiveTerms(terms) > 1 {
-		return s.run(ctx, buildRankQueries(anyOf(terms), near, 11), base)
+		return s.run(ctx, buildRankQueries(anyOf(terms), near, variants, 11), base)
 	}
 	return res, nil
 }
 
-// rankQueries are the SQL expressions a search ranks with, and their
-// arguments: the query itself (match), its words with their typo
-// alternatives (words, whose lexemes select postings), and the query's
-// words as one phrase (a boost), "" when it has no two words.
+// rankQueries are the arguments a search ranks with and the SQL that
+// reads them: the query itself as a tsquery (match), the lexemes whose
+// postings select candidates (words), where snippets start (snippet), and
+// the query's words as one phrase (a boost), "" when it has no two words.
 type rankQueries struct {
 	match, words, phrase string
-	args                 []any
+	// snippet is a regular expression for where in a text the query's
+	// words begin: the snippet window is placed there.
+	snippet string
+	args    []any
 }
 
 // buildRankQueries builds the rank queries of terms, numbering their
-// arguments from first.
-func buildRankQueries(terms []queryTerm, near map[string][]string, first int) rankQueries {
+// arguments from first; match is "" when nothing is left to search for.
+func buildRankQueries(terms []queryTerm, near, variants map[string][]string, first int) rankQueries {
 	var r rankQueries
-	var args []any
-	r.match, args = buildTSQuery(terms, near, first)
-	r.args = append(r.args, args...)
-	var words []string
-	for _, t := range terms {
-		if t.negate {
-			continue
-		}
-		for _, w := range t.words {
-			words = append(words, w)
-			words = append(words, near[w]...)
-		}
+	tq := joinTSQuery(terms, near, variants)
+	if tq == "" {
+		return r
 	}
-	r.args = append(r.args, words)
-	r.words = fmt.Sprintf("$%d::text[]", first+len(r.args)-1)
+	lexemes := queryLexemes(terms, near, variants)
+	r.args = []any{tq, lexemes, snippetPattern(terms, near, lexemes)}
+	r.match = fmt.Sprintf("$%d::tsquery", first)
+	r.words = fmt.Sprintf("$%d::text[]", first+1)
+	r.snippet = fmt.Sprintf("$%d::text", first+2)
 	if p, ok := asPhrase(terms); ok {
-		r.phrase, args = buildTSQuery([]queryTerm{p}, nil, first+len(r.args))
-		r.args = append(r.args, args...)
+		if pq := termTSQuery(p, nil, variants); pq != "" {
+			r.args = append(r.args, pq)
+			r.phrase = fmt.Sprintf("$%d::tsquery", first+3)
+		}
 	}
 	return r
 }
@@ -277,7 +297,11 @@ func (s *Search) run(ctx context.Context, qs rankQueries, base []any) (*stagecra
 	var capped bool
 	var total int
 	var facetsJSON, hitsJSON []byte
-	err := s.DB.Pool.QueryRow(ctx, searchSQL(qs), append(base, qs.args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON)
+	limit := s.MatchCap
+	if limit <= 0 {
+		limit = DefaultMatchCap
+	}
+	err := s.DB.Pool.QueryRow(ctx, searchSQL(qs, limit), append(base, qs.args...)...).Scan(&capped, &total, &facetsJSON, &hitsJSON)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", mapErr(err))
 	}
@@ -352,47 +376,54 @@ func (s *Search) prepareTerms(ctx context.Context, orgID string, terms []queryTe
 	return kept, near, nil
 }
 
-// buildTSQuery returns the SQL expression of the query's tsquery. Each
-// term is run through to_tsquery in every configuration and the results
-// OR-ed; terms are then combined with AND, OR and NOT. Arguments are
-// numbered from first.
-func buildTSQuery(terms []queryTerm, near map[string][]string, first int) (string, []any) {
-	var args []any
-	var groups []string
-	var group []string
-	for _, t := range terms {
-		args = append(args, termQuery(t, near))
-		n := first + len(args) - 1
-		parts := make([]string, len(searchConfigs))
-		for i, c := range searchConfigs {
-			parts[i] = fmt.Sprintf("to_tsquery('%s', $%d)", c, n)
-		}
-		e := "(" + strings.Join(parts, " || ") + ")"
-		if t.negate {
-			e = "!!" + e
-		}
-		group = append(group, e)
-		if !t.orNext {
-			groups = append(groups, "("+strings.Join(group, " || ")+")")
-			group = nil
-		}
+// variants returns, for each text, its distinct tsquery readings in
+// every configuration ('pricing' is 'price' in English, 'pricing' where
+// it is not stemmed), leaving out configurations that make nothing of it
+// (a stopword). A query built from these holds each lexeme once, where
+// OR-ing to_tsquery over every configuration repeats most words eight
+// times: every match check, rank and snippet then did that work eight
+// times over.
+func (s *Search) variants(ctx context.Context, texts []string) (map[string][]string, error) {
+	rows, err := s.DB.Pool.Query(ctx, `
+		SELECT t, ARRAY(SELECT DISTINCT v FROM (SELECT to_tsquery(c::regconfig, t)::text AS v
+		                                        FROM unnest($2::text[]) c) x
+		                WHERE v <> '' ORDER BY v)
+		FROM unnest($1::text[]) t`, texts, searchConfigs)
+	if err != nil {
+		return nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
 	}
-	return strings.Join(groups, " && "), args
+	out := map[string][]string{}
+	for rows.Next() {
+		var t string
+		var vs []string
+		if err := rows.Scan(&t, &vs); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+		}
+		out[t] = vs
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: analyse query: %w", mapErr(err))
+	}
+	return out, nil
 }
 
-// matchCap bounds how many matches one search reads. Totals and facet
-// counts are exact up to it; past it they are those of the first matchCap
-// matches (the result says so). Reading every match of a word found in
-// nearly every document is what makes counts slow at scale, and no one
-// pages through five thousand results.
-const matchCap = 5000
+// DefaultMatchCap bounds how many matches one search counts. Totals and
+// facet counts are exact up to it; past it they are those of the first
+// DefaultMatchCap matches and the result says so ("1,000+ results").
+// Reading the matches of a word found in nearly every document is what
+// makes counts slow at scale (each is a row read, and their facet values
+// grouped), ranking does not depend on it, and no one pages through a
+// thousand results.
+const DefaultMatchCap = 1000
 
 // Phase one of ranking: each word's postingsPerWord best postings are
 // read, and the candidateCap documents with the highest sum of impacts
 // are ranked exactly; see searchSQL.
 const (
 	postingsPerWord = 500
-	candidateCap    = 200
+	candidateCap    = 100
 )
 
 // searchSQL returns the one statement that computes total, disjunctive
@@ -401,7 +432,8 @@ const (
 // product and type filters, $8 limit, $9 offset, $10 highlight markers;
 // the rank queries' own arguments follow.
 //
-// Counting: matches are read once (m, at most matchCap) and grouped once
+// Counting: matches are read once (m, at most matchCap + 1, the one more
+// telling whether there are more) and the first matchCap grouped once
 // by their facet values (g), a handful of rows from which the total and
 // every facet's counts follow.
 //
@@ -418,29 +450,32 @@ const (
 // weakest (beyond its 40 strongest), or below the postingsPerWord best
 // documents of every word: it mentions them in passing and cannot outrank
 // the candidates. docs/search.md has the reasoning and the measurements.
-func searchSQL(qs rankQueries) string {
+func searchSQL(qs rankQueries, matchCap int) string {
 	match := "true"
 	qcte := "SELECT NULL::tsquery AS tq, NULL::text[] AS lexemes, NULL::tsquery AS pq, $10::text AS marks"
 	score := "0::real"
 	headTitle := "NULL::text"
 	headBody := "NULL::text"
+	// Without a query, the page is the newest documents, read in order
+	// through the (org, updated_at) index: not from m, which holds only
+	// the first matchCap.
 	cands := `
-cand AS (SELECT asset_id FROM m WHERE fails = 0 ORDER BY updated_at DESC LIMIT $8::int + $9::int),`
+cand AS (SELECT d.asset_id FROM search_docs d WHERE ` + docScope + ` AND ` + docFilters + `
+         ORDER BY d.updated_at DESC, d.asset_id LIMIT $8::int + $9::int),`
 	if qs.match != "" {
 		pq := "NULL::tsquery"
 		if qs.phrase != "" {
 			pq = qs.phrase
 		}
-		configs := "'{" + strings.Join(searchConfigs, ",") + "}'::text[]"
-		lexemes := `ARRAY(SELECT DISTINCT v.lexeme FROM unnest(` + qs.words + `) AS w, unnest(` + configs + `) AS c,
-			unnest(to_tsvector(c::regconfig, w)) AS v)`
-		qcte = "SELECT " + qs.match + " AS tq, " + lexemes + " AS lexemes, " + pq + " AS pq, $10::text AS marks"
+		qcte = "SELECT " + qs.match + " AS tq, " + qs.words + " AS lexemes, " + pq + " AS pq, $10::text AS marks, " + qs.snippet + " AS snip"
 		match = "d.doc_tsv @@ q.tq"
 		raw := "ts_rank_cd(d.doc_tsv, q.tq, 1) * CASE WHEN q.pq IS NOT NULL AND d.doc_tsv @@ q.pq THEN 2 ELSE 1 END"
 		score = "(" + raw + ") / (1 + " + raw + ")"
 		headTitle = `ts_headline(d.language, d.title, q.tq,
 			'HighlightAll=true, StartSel=' || split_part(q.marks, ',', 1) || ', StopSel=' || split_part(q.marks, ',', 2))`
-		headBody = `ts_headline(d.language, left(d.body, ` + fmt.Sprint(maxHeadlineText) + `), q.tq,
+		headBody = `ts_headline(d.language,
+			substr(d.body, greatest(1, coalesce(nullif(regexp_instr(left(d.body, ` + fmt.Sprint(maxSnippetScan) + `), q.snip, 1, 1, 0, 'i'), 0), 1) - ` +
+			fmt.Sprint(snippetLead) + `), ` + fmt.Sprint(snippetWindow) + `), q.tq,
 			'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", StartSel=' || split_part(q.marks, ',', 1) ||
 			', StopSel=' || split_part(q.marks, ',', 2))`
 		cands = `
@@ -474,12 +509,12 @@ m AS MATERIALIZED (
 	-- Rows failing two or more facet filters count nowhere.
 	WHERE (NOT p_stages)::int + (NOT p_personas)::int + (NOT p_industries)::int
 	      + (NOT p_products)::int + (NOT p_types)::int <= 1
-	LIMIT ` + fmt.Sprint(matchCap) + `
+	LIMIT ` + fmt.Sprint(matchCap+1) + `
 ),
 g AS MATERIALIZED (
 	SELECT stages, personas, industries, products, type,
 	       p_stages, p_personas, p_industries, p_products, p_types, fails, count(*) AS n
-	FROM m
+	FROM (SELECT * FROM m LIMIT ` + fmt.Sprint(matchCap) + `) m
 	GROUP BY stages, personas, industries, products, type, p_stages, p_personas, p_industries, p_products, p_types, fails
 ),` + cands + `
 ranked AS (
@@ -490,7 +525,7 @@ ranked AS (
 	LIMIT $8 OFFSET $9
 )
 SELECT
-	(SELECT count(*) FROM m) >= ` + fmt.Sprint(matchCap) + `,
+	(SELECT count(*) FROM m) > ` + fmt.Sprint(matchCap) + `,
 	(SELECT coalesce(sum(n), 0) FROM g WHERE fails = 0),
 	(SELECT coalesce(json_agg(json_build_array(facet, key, n)), '[]') FROM (
 		SELECT 'stages' AS facet, k AS key, sum(n) AS n FROM g, unnest(g.stages) k

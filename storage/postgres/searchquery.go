@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -130,26 +132,136 @@ func queryWords(terms []queryTerm) []string {
 // digits, so quoting cannot be escaped from; quotes are doubled anyway.
 func tsLexeme(w string) string { return "'" + strings.ReplaceAll(w, "'", "''") + "'" }
 
-// termQuery is the to_tsquery text of one term: a word with its typo
-// alternatives OR-ed, or a phrase.
-func termQuery(t queryTerm, near map[string][]string) string {
-	if len(t.words) == 1 {
-		w := t.words[0]
-		alts := near[w]
-		if len(alts) == 0 {
-			return tsLexeme(w)
-		}
-		parts := []string{tsLexeme(w)}
-		for _, a := range alts {
-			parts = append(parts, tsLexeme(a))
-		}
-		return "(" + strings.Join(parts, " | ") + ")"
-	}
+// phraseQuery is the to_tsquery text of a phrase term.
+func phraseQuery(t queryTerm) string {
 	parts := make([]string, len(t.words))
 	for i, w := range t.words {
 		parts[i] = tsLexeme(w)
 	}
-	return "(" + strings.Join(parts, " <-> ") + ")"
+	return strings.Join(parts, " <-> ")
+}
+
+// variantTexts returns the texts whose tsquery in every configuration a
+// query needs: each word (with its typo alternatives) and each phrase, the
+// query's words as one phrase included.
+func variantTexts(terms []queryTerm, near map[string][]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, t := range terms {
+		for _, w := range t.words {
+			add(tsLexeme(w))
+			for _, a := range near[w] {
+				add(tsLexeme(a))
+			}
+		}
+		if len(t.words) > 1 {
+			add(phraseQuery(t))
+		}
+	}
+	if p, ok := asPhrase(terms); ok {
+		add(phraseQuery(p))
+	}
+	return out
+}
+
+// termTSQuery returns the tsquery text of one term, from the variants of
+// its texts (what to_tsquery makes of them in each configuration, without
+// duplicates): a word is any lexeme of itself or of its typo
+// alternatives, a phrase any configuration's reading of it. Empty when no
+// configuration makes anything of it.
+func termTSQuery(t queryTerm, near map[string][]string, variants map[string][]string) string {
+	var alts []string
+	seen := map[string]bool{}
+	add := func(text string) {
+		for _, v := range variants[text] {
+			if !seen[v] {
+				seen[v] = true
+				alts = append(alts, v)
+			}
+		}
+	}
+	if len(t.words) == 1 {
+		add(tsLexeme(t.words[0]))
+		for _, a := range near[t.words[0]] {
+			add(tsLexeme(a))
+		}
+	} else {
+		add(phraseQuery(t))
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	for i, a := range alts {
+		if strings.Contains(a, " ") {
+			alts[i] = "(" + a + ")"
+		}
+	}
+	if len(alts) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(alts, " | ") + ")"
+}
+
+// joinTSQuery returns the tsquery text of the whole query: terms AND-ed,
+// OR where the user said so, negated ones with !. A term no configuration
+// makes anything of drops out, as it does in to_tsquery.
+func joinTSQuery(terms []queryTerm, near map[string][]string, variants map[string][]string) string {
+	var groups, group []string
+	for _, t := range terms {
+		if q := termTSQuery(t, near, variants); q != "" {
+			if t.negate {
+				if strings.Contains(q, " ") && !strings.HasPrefix(q, "(") {
+					q = "(" + q + ")"
+				}
+				q = "!" + q
+			}
+			group = append(group, q)
+		}
+		if !t.orNext && len(group) > 0 {
+			g := strings.Join(group, " | ")
+			if len(group) > 1 {
+				g = "(" + g + ")"
+			}
+			groups = append(groups, g)
+			group = nil
+		}
+	}
+	return strings.Join(groups, " & ")
+}
+
+// queryLexemes returns the lexemes the query's positive words (typo
+// alternatives included) have in any configuration: the ones whose
+// postings rank candidates.
+func queryLexemes(terms []queryTerm, near map[string][]string, variants map[string][]string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	add := func(text string) {
+		for _, v := range variants[text] {
+			l := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(v, "'"), "'"), "''", "'")
+			if !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	for _, t := range terms {
+		if t.negate {
+			continue
+		}
+		for _, w := range t.words {
+			add(tsLexeme(w))
+			for _, a := range near[w] {
+				add(tsLexeme(a))
+			}
+		}
+	}
+	return out
 }
 
 // asPhrase returns the query's words as one phrase, for a query of two
@@ -216,4 +328,40 @@ func anyOf(terms []queryTerm) []queryTerm {
 		}
 	}
 	return out
+}
+
+// snippetPattern returns a regular expression (PostgreSQL's flavour,
+// matched without regard to case) for the start of a word that begins with
+// one of the query's positive words, their typo alternatives or their
+// lexemes (a stem such as "price" begins "priced"); one that matches
+// nothing when there is none. Lexemes of one letter are left out: they
+// begin too many words to place a snippet.
+func snippetPattern(terms []queryTerm, near map[string][]string, lexemes []string) string {
+	var alts []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		if len([]rune(w)) > 1 && !seen[w] {
+			seen[w] = true
+			alts = append(alts, regexp.QuoteMeta(w))
+		}
+	}
+	for _, t := range terms {
+		if t.negate {
+			continue
+		}
+		for _, w := range t.words {
+			add(w)
+			for _, a := range near[w] {
+				add(a)
+			}
+		}
+	}
+	for _, l := range lexemes {
+		add(l)
+	}
+	if len(alts) == 0 {
+		return `\m\M` // a word start that is also a word end: never
+	}
+	slices.Sort(alts)
+	return `\m(` + strings.Join(alts, "|") + `)`
 }

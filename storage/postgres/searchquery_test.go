@@ -60,24 +60,73 @@ func TestParseQuery(t *testing.T) {
 	}
 }
 
-func TestBuildTSQuery(t *testing.T) {
-	terms := parseQuery(`pricng "forecast accuracy" -legacy or`)
-	expr, args := buildTSQuery(terms, map[string][]string{"pricng": {"pricing"}}, 11)
-	wantArgs := []any{"('pricng' | 'pricing')", "('forecast' <-> 'accuracy')", "'legacy'"}
-	if fmt.Sprint(args) != fmt.Sprint(wantArgs) {
-		t.Errorf("args = %v, want %v", args, wantArgs)
+func TestJoinTSQuery(t *testing.T) {
+	// What to_tsquery makes of each text in the configurations (English
+	// stems, "simple" does not; "the" is an English stopword).
+	variants := map[string][]string{
+		"'pricng'":                  {"'pricng'"},
+		"'pricing'":                 {"'price'", "'pricing'"},
+		"'forecast'":                {"'forecast'"},
+		"'accuracy'":                {"'accuraci'", "'accuracy'"},
+		"'forecast' <-> 'accuracy'": {"'forecast' <-> 'accuraci'", "'forecast' <-> 'accuracy'"},
+		"'legacy'":                  {"'legaci'", "'legacy'"},
+		"'a'":                       {"'a'"},
+		"'b'":                       {"'b'"},
+		"'c'":                       {"'c'"},
+		"'the'":                     {"'the'"},
+		"'deal'":                    {"'deal'"},
+		"'deal' <-> 'room'":         {"'deal' <-> 'room'"},
+		"'room'":                    {"'room'"},
+		"'gone'":                    nil,
+		"'gone' <-> 'deal'":         nil,
+		"'the' <-> 'deal'":          {"'deal'", "'the' <-> 'deal'"},
 	}
-	for _, want := range []string{"to_tsquery('english', $11)", "to_tsquery('simple', $12)", "!!(to_tsquery('english', $13)"} {
-		if !strings.Contains(expr, want) {
-			t.Errorf("expression lacks %q:\n%s", want, expr)
+	near := map[string][]string{"pricng": {"pricing"}}
+	tests := []struct {
+		query, want, phrase string
+		lexemes             []string
+	}{
+		{"pricng", "('pricng' | 'price' | 'pricing')", "",
+			[]string{"pricng", "price", "pricing"}},
+		{`pricng "forecast accuracy" -legacy`,
+			"('pricng' | 'price' | 'pricing') & (('forecast' <-> 'accuraci') | ('forecast' <-> 'accuracy')) & !('legaci' | 'legacy')", "",
+			[]string{"pricng", "price", "pricing", "forecast", "accuraci", "accuracy"}},
+		{"a or b c", "('a' | 'b') & 'c'", "", []string{"a", "b", "c"}},
+		{"deal room", "'deal' & 'room'", "'deal' <-> 'room'", []string{"deal", "room"}},
+		{"gone deal", "'deal'", "", []string{"deal"}},
+		{"gone", "", "", []string{}},
+		{"-deal the", "!'deal' & 'the'", "", []string{"the"}},
+		{`"the deal"`, "('deal' | ('the' <-> 'deal'))", "", []string{"the", "deal"}},
+	}
+	for _, tt := range tests {
+		terms := parseQuery(tt.query)
+		for _, text := range variantTexts(terms, near) {
+			if _, ok := variants[text]; !ok {
+				t.Fatalf("%q: variantTexts asks for %q, which the test does not know", tt.query, text)
+			}
 		}
-	}
-	if strings.Count(expr, " && ") != 2 {
-		t.Errorf("want three AND-ed groups:\n%s", expr)
-	}
-	or, _ := buildTSQuery(parseQuery("a or b c"), nil, 1)
-	if !strings.HasPrefix(or, "((to_tsquery('english', $1)") || !strings.Contains(or, ") || (to_tsquery('english', $2)") {
-		t.Errorf("OR group: %s", or)
+		if got := joinTSQuery(terms, near, variants); got != tt.want {
+			t.Errorf("%q: tsquery\n got %s\nwant %s", tt.query, got, tt.want)
+		}
+		if got := queryLexemes(terms, near, variants); fmt.Sprint(got) != fmt.Sprint(tt.lexemes) {
+			t.Errorf("%q: lexemes = %v, want %v", tt.query, got, tt.lexemes)
+		}
+		r := buildRankQueries(terms, near, variants, 11)
+		if tt.want == "" {
+			if r.match != "" {
+				t.Errorf("%q: match = %q, want none", tt.query, r.match)
+			}
+			continue
+		}
+		if r.match != "$11::tsquery" || r.words != "$12::text[]" || r.snippet != "$13::text" || r.args[0] != tt.want {
+			t.Errorf("%q: rank queries %+v", tt.query, r)
+		}
+		if tt.phrase != "" && (r.phrase != "$14::tsquery" || r.args[3] != tt.phrase) {
+			t.Errorf("%q: phrase %q %v, want %q", tt.query, r.phrase, r.args, tt.phrase)
+		}
+		if tt.phrase == "" && r.phrase != "" {
+			t.Errorf("%q: unexpected phrase %q", tt.query, r.phrase)
+		}
 	}
 	if got := describe(anyOf(parseQuery("a b -c d"))); got != "a OR b OR d -c" {
 		t.Errorf("anyOf = %q", got)
@@ -120,5 +169,25 @@ func TestMarkup(t *testing.T) {
 	want := "Paste &lt;script&gt;<mark>pricing</mark> &amp; more text"
 	if got != want {
 		t.Errorf("markup = %q, want %q", got, want)
+	}
+}
+
+func TestSnippetPattern(t *testing.T) {
+	tests := []struct {
+		query   string
+		near    map[string][]string
+		lexemes []string
+		want    string
+	}{
+		{"pricing", nil, []string{"price", "pricing"}, `\m(price|pricing)`},
+		{"pricng", map[string][]string{"pricng": {"pricing"}}, []string{"pricng", "pricing"}, `\m(pricing|pricng)`},
+		{`"deal room" -legacy`, nil, []string{"deal", "room"}, `\m(deal|room)`},
+		{"a b2b", nil, []string{"a", "b2b"}, `\m(b2b)`},
+		{"-legacy", nil, nil, `\m\M`},
+	}
+	for _, tt := range tests {
+		if got := snippetPattern(parseQuery(tt.query), tt.near, tt.lexemes); got != tt.want {
+			t.Errorf("%q: %s, want %s", tt.query, got, tt.want)
+		}
 	}
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, compact, date, dateTime, fromDateInput, interval, money, percent, plural, points, relativeTime, toDateInput, duration, localDateTime, localRelative } from './format';
+import { bytes, compact, date, dateTime, fromDateInput, interval, money, percent, plural, points, resultCount, relativeTime, toDateInput, duration, localDateTime, localRelative } from './format';
 
 describe('percent', () => {
   it.each([
@@ -79,6 +79,14 @@ describe('dates', () => {
   it('refuses malformed dates', () => {
     expect(fromDateInput('')).toBeNull();
     expect(fromDateInput('31/01/2027')).toBeNull();
+  });
+});
+
+describe('resultCount', () => {
+  it('is exact unless the server stopped counting', () => {
+    expect(resultCount(1, false)).toBe('1 result');
+    expect(resultCount(12)).toBe('12 results');
+    expect(resultCount(1000, true)).toBe('1,000+ results');
   });
 });
 

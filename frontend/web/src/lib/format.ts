@@ -110,6 +110,13 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/** resultCount says how many results a search found: "12 results", or
+ * "1,000+ results" when the server counted only the first 1,000. */
+export function resultCount(total: number, estimated?: boolean): string {
+  if (!estimated) return plural(total, 'result');
+  return `${total.toLocaleString('en-US')}+ results`;
+}
+
 /** duration formats seconds of reading as "45 s", "3 min 20 s" or
  * "1 h 5 min", in the browser's locale (locale injectable for tests). */
 export function duration(seconds: number | null | undefined, locale?: string): string {

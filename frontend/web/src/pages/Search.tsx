@@ -13,7 +13,7 @@ import { Empty, ErrorState, SearchIcon } from '../components/ui';
 import { useAuth } from '../auth';
 import { highlight } from '../lib/highlight';
 import { activeFilterCount, parseSearch, searchToParams, toggle, type SearchState } from '../lib/searchState';
-import { plural } from '../lib/format';
+import { plural, resultCount } from '../lib/format';
 
 const pageSize = 20;
 
@@ -110,7 +110,7 @@ export function SearchPage() {
           ) : (
             <>
               <p className="muted small" style={{ marginBottom: 8 }}>
-                {result.estimated ? 'About ' : ''}{plural(result.total, 'result')}
+                {resultCount(result.total, result.estimated)}
                 {state.q ? <> for “{state.q}”</> : null} · {result.took_ms} ms
               </p>
               <div className="results">
