@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +27,13 @@ func benchEvents(args []string) error {
 	conns := fs.Int("c", 32, "concurrent connections")
 	dur := fs.Duration("d", 10*time.Second, "duration of each measurement")
 	bin := fs.String("bin", "bin/stagecraft", "the stagecraft binary")
+	clientCPUs := fs.String("client-cpus", "", "pin the load generator to these CPUs (taskset -c syntax)")
+	profile := fs.String("profile", "", "write a CPU profile of the server during the batch-of-one row to this file")
+	fs.StringVar(&serverCPUs, "server-cpus", "", "pin both servers (no-op and stagecraft) to these CPUs")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := pinSelf(*clientCPUs); err != nil {
 		return err
 	}
 	dbURL, err := benchURL()
@@ -46,7 +51,17 @@ func benchEvents(args []string) error {
 		return err
 	}
 	defer removeAll(dir)
-	srv, err := startServer(*bin, dbURL, dir, "local")
+	var extra []string
+	debugAddr := ""
+	if *profile != "" {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		debugAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		extra = append(extra, "DEBUG_ADDR="+debugAddr)
+	}
+	srv, err := startServer(*bin, dbURL, dir, "local", extra...)
 	if err != nil {
 		return err
 	}
@@ -92,14 +107,29 @@ func benchEvents(args []string) error {
 		{"POST /api/v1/events, 100 events", 100, eventsReq(100), http.StatusAccepted},
 	} {
 		fmt.Fprintf(os.Stderr, "%s: %d connections for %s…\n", m.name, *conns, *dur)
+		var prof chan error
+		if debugAddr != "" && m.events == 1 {
+			prof = make(chan error, 1)
+			go func() { prof <- saveProfile(debugAddr, *dur-time.Second, *profile) }()
+		}
 		r, err := load(client, m.req, m.status, *conns, *dur)
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.name, err)
 		}
+		if prof != nil {
+			if err := <-prof; err != nil {
+				return fmt.Errorf("profile: %w", err)
+			}
+			fmt.Fprintf(os.Stderr, "CPU profile of the server written to %s (go tool pprof -top %s %s)\n", *profile, *bin, *profile)
+		}
 		rows = append(rows, row{m.name, m.events, r})
 	}
-	fmt.Printf("\nEvent ingestion, %d connections, %s per row, closed loop on loopback (%s, %d CPUs)\n\n",
-		*conns, *dur, time.Now().UTC().Format("2006-01-02"), numCPU())
+	pinning := ""
+	if *clientCPUs != "" || serverCPUs != "" {
+		pinning = fmt.Sprintf("; load generator on CPUs %q, servers on %q", *clientCPUs, serverCPUs)
+	}
+	fmt.Printf("\nEvent ingestion, %d connections, %s per row, closed loop on loopback (%s, %d CPUs%s)\n\n",
+		*conns, *dur, time.Now().UTC().Format("2006-01-02"), numCPU(), pinning)
 	fmt.Println("| path | requests/s | ratio to baseline | events/s | p50 ms | p99 ms | errors |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	base := rows[0].r.rps()
@@ -187,7 +217,7 @@ func startNoop() (string, func(), error) {
 		return "", nil, err
 	}
 	self, _ := os.Executable()
-	noop := exec.Command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
+	noop := command(self, "noop-server", fmt.Sprintf("127.0.0.1:%d", port))
 	noop.Stderr = os.Stderr
 	if err := noop.Start(); err != nil {
 		return "", nil, err
@@ -240,4 +270,27 @@ func answers(url string) bool {
 	}
 	_ = resp.Body.Close() // the answer is that there is one
 	return true
+}
+
+// saveProfile fetches a CPU profile of d from the server's profiler at
+// addr into file.
+func saveProfile(addr string, d time.Duration, file string) error {
+	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, max(1, int(d.Seconds())))
+	resp, err := http.Get(url) //nolint:gosec,noctx // G107: our own server's loopback profiler
+	if err != nil {
+		return err
+	}
+	defer func() { _ = resp.Body.Close() }() // read whole below; nothing to lose
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -7,7 +7,7 @@
 //	stagecraft-bench searchable [-runs 30]
 //	stagecraft-bench convert [-dir ../shared/testdata/docs] [-rounds 3] [-runs 10]
 //	stagecraft-bench relevance   (recall@3 and MRR of the judged query set, per backend)
-//	stagecraft-bench events [-c 32] [-d 10s]
+//	stagecraft-bench events [-c 32] [-d 10s] [-client-cpus 0 -server-cpus 1] [-profile cpu.pprof]
 //	stagecraft-bench linkopen [-n 3000] [-c 8]
 //	stagecraft-bench analytics [-deals 200000] [-events 10000000] [-assets 2000] [-keep] [-queries 30]
 //

@@ -159,7 +159,9 @@ type server struct {
 }
 
 // startServer starts `stagecraft serve` with the given backend and signs in.
-func startServer(bin, dbURL, dir, backend string) (*server, error) {
+// startServer starts `stagecraft serve` with its own organisation; extra
+// are more environment variables.
+func startServer(bin, dbURL, dir, backend string, extra ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -173,12 +175,13 @@ func startServer(bin, dbURL, dir, backend string) (*server, error) {
 		"LISTEN_ADDR=127.0.0.1:"+strconv.Itoa(port), "PUBLIC_URL="+base, "MAX_UPLOAD_MB=100000",
 		"LOG_LEVEL=error", "S3_ENDPOINT="+os.Getenv("TEST_S3_ENDPOINT"), "S3_ACCESS_KEY="+os.Getenv("TEST_S3_ACCESS_KEY"),
 		"S3_SECRET_KEY="+os.Getenv("TEST_S3_SECRET_KEY"), "S3_BUCKET=bench-"+uuid.NewString()[:8])
+	env = append(env, extra...)
 	org := exec.Command(bin, "org", "create", "--name", "Bench", "--admin-email", email, "--admin-password", password)
 	org.Env = env
 	if out, err := org.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("org create: %w: %s", err, out)
 	}
-	srv := exec.Command(bin, "serve")
+	srv := command(bin, "serve")
 	srv.Env = env
 	srv.Stderr = os.Stderr
 	if err := srv.Start(); err != nil {

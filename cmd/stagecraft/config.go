@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +20,9 @@ import (
 
 // Config is the whole configuration, read from the environment.
 type Config struct {
-	ListenAddr     string
+	ListenAddr string
+	// DebugAddr, when set, serves Go's profiler; loopback only.
+	DebugAddr      string
 	PublicURL      string
 	DatabaseURL    string
 	DataDir        string
@@ -120,6 +123,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	str("LISTEN_ADDR", &c.ListenAddr)
+	str("DEBUG_ADDR", &c.DebugAddr)
+	if c.DebugAddr != "" && !isLoopbackAddr(c.DebugAddr) {
+		bad("DEBUG_ADDR", "%q must be a loopback address and port, such as 127.0.0.1:6060: the profiler shows the server's memory and is never exposed", c.DebugAddr)
+	}
 	str("PUBLIC_URL", &c.PublicURL)
 	str("DATABASE_URL", &c.DatabaseURL)
 	str("DATA_DIR", &c.DataDir)
@@ -313,4 +320,17 @@ func (c *Config) ensureJWTSecret() error {
 	}
 	c.JWTSecret, c.jwtSecretGenerated = []byte(s), true
 	return nil
+}
+
+// isLoopbackAddr reports whether addr is host:port with a loopback host.
+func isLoopbackAddr(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

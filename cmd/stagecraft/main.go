@@ -143,6 +143,9 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, withAPI bool) e
 	if err := app.runQueue(ctx, g); err != nil {
 		return err
 	}
+	if cfg.DebugAddr != "" {
+		serveDebug(ctx, g, log, cfg.DebugAddr)
+	}
 	if withAPI {
 		h, err := app.API.Handler()
 		if err != nil {

@@ -24,9 +24,15 @@ func TestCommandsEndToEnd(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
+	dl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	debugAddr := dl.Addr().String()
+	_ = dl.Close()
 	vars := map[string]string{
 		"DATABASE_URL": dbURL, "DATA_DIR": t.TempDir(), "LISTEN_ADDR": addr,
-		"PUBLIC_URL": "http://" + addr, "LOG_LEVEL": "warn",
+		"PUBLIC_URL": "http://" + addr, "LOG_LEVEL": "warn", "DEBUG_ADDR": debugAddr,
 	}
 	getenv := func(k string) string { return vars[k] }
 	ctx := context.Background()
@@ -65,6 +71,17 @@ func TestCommandsEndToEnd(t *testing.T) {
 			t.Fatal("server did not become healthy")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// The profiler answers on DEBUG_ADDR, and not on the public address.
+	if resp, err := http.Get("http://" + debugAddr + "/debug/pprof/cmdline"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("profiler on DEBUG_ADDR: %v %v", resp, err)
+	} else {
+		_ = resp.Body.Close()
+	}
+	if resp, err := http.Get(base + "/debug/pprof/cmdline"); err != nil || resp.StatusCode == http.StatusOK {
+		t.Errorf("profiler on the public address: %v %v", resp, err)
+	} else {
+		_ = resp.Body.Close()
 	}
 	body, _ := json.Marshal(map[string]string{"email": "rep@demo.stagecraft.dev", "password": demoPassword})
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
