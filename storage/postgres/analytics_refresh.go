@@ -18,11 +18,12 @@ import (
 // its mark for the next one.
 
 const (
-	// refreshChunk is how many marks one refresh transaction takes: small
-	// enough that a transaction stays well inside the statement timeout,
-	// large enough that the fixed cost per transaction does not dominate.
+	// refreshChunk is how many deals one refresh transaction folds in
+	// (with every mark each has): small enough that a transaction stays
+	// well inside the statement timeout, large enough that the fixed cost
+	// per transaction does not dominate.
 	refreshChunk = 5000
-	// readRefreshLimit bounds the marks a read brings up to date before it
+	// readRefreshLimit bounds the deals a read brings up to date before it
 	// answers. Past it (after a bulk import, or the first start after an
 	// upgrade) the read says that analytics are catching up rather than
 	// hold the request, and the background refresher works through them.
@@ -33,34 +34,39 @@ const (
 // with every deal change and first use committed so far, and returns how
 // many marks it processed.
 func (db *DB) RefreshAnalytics(ctx context.Context, orgID string) (int, error) {
-	return db.refreshAnalytics(ctx, orgID, -1)
+	marks, _, err := db.refreshAnalytics(ctx, orgID, -1)
+	return marks, err
 }
 
-// refreshAnalytics processes marks chunk by chunk until none are left or,
-// with limit ≥ 0, until limit marks have been processed.
-func (db *DB) refreshAnalytics(ctx context.Context, orgID string, limit int) (int, error) {
-	total := 0
-	for limit < 0 || total < limit {
-		n, err := db.refreshChunk(ctx, orgID, refreshChunk)
-		total += n
+// refreshAnalytics processes marked deals chunk by chunk until none are
+// left or, with limit ≥ 0, until limit deals have been folded in, and
+// returns how many marks and deals it took.
+func (db *DB) refreshAnalytics(ctx context.Context, orgID string, limit int) (marks, deals int, err error) {
+	for limit < 0 || deals < limit {
+		m, d, err := db.refreshChunk(ctx, orgID, refreshChunk)
+		marks += m
+		deals += d
 		if err != nil {
-			return total, fmt.Errorf("refresh analytics: %w", err)
+			return marks, deals, fmt.Errorf("refresh analytics: %w", err)
 		}
-		if n < refreshChunk {
-			return total, nil
+		// Fewer deals than asked can still leave marks (the chunk looks
+		// at the oldest 4 × refreshChunk marks only): stop when none is
+		// taken.
+		if d == 0 {
+			return marks, deals, nil
 		}
 	}
-	return total, nil
+	return marks, deals, nil
 }
 
 // refreshForRead brings the rollups up to date before a read, or answers
 // EUNAVAILABLE when more changes wait than a read should take on.
 func (db *DB) refreshForRead(ctx context.Context, orgID string) error {
-	n, err := db.refreshAnalytics(ctx, orgID, readRefreshLimit)
+	_, deals, err := db.refreshAnalytics(ctx, orgID, readRefreshLimit)
 	if err != nil {
 		return err
 	}
-	if n < readRefreshLimit {
+	if deals < readRefreshLimit {
 		return nil
 	}
 	var left int
@@ -78,24 +84,45 @@ func (db *DB) refreshForRead(ctx context.Context, orgID string) error {
 // the organisation's id hashed into the advisory lock space.
 const analyticsLock = `SELECT pg_advisory_xact_lock(hashtextextended('stagecraft analytics ' || $1::text, 0))`
 
-func (db *DB) refreshChunk(ctx context.Context, orgID string, limit int) (int, error) {
-	n := 0
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+// refreshChunk folds in the deals of the oldest 4 × limit marks, at most
+// limit deals, taking every mark each has, and returns how many marks and
+// deals it took.
+func (db *DB) refreshChunk(ctx context.Context, orgID string, limit int) (marks, deals int, err error) {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, analyticsLock, orgID); err != nil {
 			return fmt.Errorf("lock analytics: %w", err)
 		}
+		// The deals of the oldest marks, then all their marks: a deal is
+		// counted as it is now, so one recount covers every change.
 		rows, err := tx.Query(ctx, `
-			DELETE FROM analytics_dirty
-			WHERE id IN (SELECT id FROM analytics_dirty WHERE org_id = $1 ORDER BY id LIMIT $2)
-			RETURNING deal_id`, orgID, limit)
+			WITH taken AS (
+			    DELETE FROM analytics_dirty
+			    WHERE org_id = $1 AND deal_id IN (
+			        SELECT deal_id FROM (SELECT deal_id, min(id) AS first FROM (
+			            SELECT deal_id, id FROM analytics_dirty WHERE org_id = $1 ORDER BY id LIMIT $2 * 4) m
+			          GROUP BY deal_id ORDER BY first LIMIT $2) d)
+			    RETURNING deal_id
+			)
+			SELECT deal_id, count(*) FROM taken GROUP BY deal_id`, orgID, limit)
 		if err != nil {
 			return fmt.Errorf("take marks: %w", err)
 		}
-		marked, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
+		var marked []string
+		for rows.Next() {
+			var id string
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("take marks: %w", err)
+			}
+			marked = append(marked, id)
+			marks += n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return fmt.Errorf("take marks: %w", err)
 		}
-		if n = len(marked); n == 0 {
+		if deals = len(marked); deals == 0 {
 			return nil
 		}
 		if _, err := tx.Exec(ctx, uncountDeals, orgID, marked); err != nil {
@@ -106,7 +133,10 @@ func (db *DB) refreshChunk(ctx context.Context, orgID string, limit int) (int, e
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return marks, deals, nil
 }
 
 // uncountDeals takes the deals $2 out of the rollups, exactly as their

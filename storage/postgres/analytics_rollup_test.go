@@ -402,9 +402,14 @@ func TestAnalyticsCatchUpBacklog(t *testing.T) {
 	o := newRandomOrg(t, 3, 50, 3)
 	ctx := context.Background()
 	o.uses(200)
-	// Marks as after a large import: many more than one read takes.
+	// Marks as after a large import: every deal marked many times over
+	// (one recount each takes them all), and more marked deals than one
+	// read folds in (deals of other systems' ids, which count nothing).
 	_, err := o.db.Pool.Exec(ctx, `INSERT INTO analytics_dirty (org_id, deal_id)
-		SELECT $1, d.id FROM deals d, generate_series(1, 1100) WHERE d.org_id = $1`, o.org.ID)
+		SELECT $1, d.id FROM deals d, generate_series(1, 100) WHERE d.org_id = $1`, o.org.ID)
+	must(t, err)
+	_, err = o.db.Pool.Exec(ctx, `INSERT INTO analytics_dirty (org_id, deal_id)
+		SELECT $1, gen_random_uuid() FROM generate_series(1, 55000)`, o.org.ID)
 	must(t, err)
 	_, _, err = o.db.Scorecard(ctx, stagecraft.AnalyticsFilter{OrgID: o.org.ID})
 	e, ok := stagecraft.AsError(err)
@@ -421,5 +426,37 @@ func TestAnalyticsCatchUpBacklog(t *testing.T) {
 	if n == 0 {
 		t.Error("refresh processed nothing")
 	}
+	backlog, err = o.db.AnalyticsBacklog(ctx)
+	must(t, err)
+	if backlog[o.org.ID] != 0 {
+		t.Errorf("after the refresh %d marks are left", backlog[o.org.ID])
+	}
 	o.check("after catching up")
+}
+
+// TestRefreshTakesEveryMarkOfADeal: a deal marked many times is recounted
+// once, and all its marks go with it.
+func TestRefreshTakesEveryMarkOfADeal(t *testing.T) {
+	o := newRandomOrg(t, 3, 20, 3)
+	ctx := context.Background()
+	o.uses(100)
+	_, err := o.db.RefreshAnalytics(ctx, o.org.ID)
+	must(t, err)
+	// As an import marks them: each deal again and again, interleaved.
+	_, err = o.db.Pool.Exec(ctx, `INSERT INTO analytics_dirty (org_id, deal_id)
+		SELECT $1, d.id FROM deals d, generate_series(1, 30) g WHERE d.org_id = $1 ORDER BY g, d.id`, o.org.ID)
+	must(t, err)
+	marks, deals, err := o.db.RefreshChunkForTest(ctx, o.org.ID, 10)
+	must(t, err)
+	if deals != 10 || marks != 300 {
+		t.Errorf("a chunk of 10 deals took %d marks of %d deals, want 300 of 10", marks, deals)
+	}
+	backlog, err := o.db.AnalyticsBacklog(ctx)
+	must(t, err)
+	if backlog[o.org.ID] != 300 {
+		t.Errorf("%d marks left, want the other 10 deals' 300", backlog[o.org.ID])
+	}
+	_, err = o.db.RefreshAnalytics(ctx, o.org.ID)
+	must(t, err)
+	o.check("after recounting")
 }

@@ -135,3 +135,8 @@ func MigrationSQL(name string) (string, error) {
 	b, err := migrationFS.ReadFile("migrations/" + name)
 	return string(b), err
 }
+
+// RefreshChunkForTest runs one refresh transaction of at most limit deals.
+func (db *DB) RefreshChunkForTest(ctx context.Context, orgID string, limit int) (marks, deals int, err error) {
+	return db.refreshChunk(ctx, orgID, limit)
+}
