@@ -28,6 +28,9 @@ const (
 	// upgrade) the read says that analytics are catching up rather than
 	// hold the request, and the background refresher works through them.
 	readRefreshLimit = 50000
+	// analyzeEvery is how many chunks of a long refresh run between
+	// statistics updates of the per-deal rows.
+	analyzeEvery = 4
 )
 
 // RefreshAnalytics brings the organisation's outcome rollups up to date
@@ -42,12 +45,23 @@ func (db *DB) RefreshAnalytics(ctx context.Context, orgID string) (int, error) {
 // left or, with limit ≥ 0, until limit deals have been folded in, and
 // returns how many marks and deals it took.
 func (db *DB) refreshAnalytics(ctx context.Context, orgID string, limit int) (marks, deals int, err error) {
-	for limit < 0 || deals < limit {
+	for chunk := 1; limit < 0 || deals < limit; chunk++ {
 		m, d, err := db.refreshChunk(ctx, orgID, refreshChunk)
 		marks += m
 		deals += d
 		if err != nil {
 			return marks, deals, fmt.Errorf("refresh analytics: %w", err)
+		}
+		// A long catch-up (after an import, or the upgrade that created
+		// the rollups) grows the per-deal rows faster than autovacuum
+		// analyses them; with statistics of a nearly empty table the
+		// planner reads all of an organisation's rows for every chunk
+		// (80 s a chunk at 1M rows, measured). Fresh statistics every
+		// few chunks keep each one on the deal index.
+		if chunk%analyzeEvery == 0 {
+			if _, err := db.Pool.Exec(ctx, `ANALYZE deal_outcomes, asset_deal_outcomes`); err != nil {
+				return marks, deals, fmt.Errorf("refresh analytics: analyse: %w", mapErr(err))
+			}
 		}
 		// Fewer deals than asked can still leave marks (the chunk looks
 		// at the oldest 4 × refreshChunk marks only): stop when none is
