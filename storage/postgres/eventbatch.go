@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/stagecraft/stagecraft"
 )
@@ -131,7 +132,7 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 	links := make([]*string, 0, n)
 	reps := make([]*string, 0, n)
 	bots := make([]bool, 0, n)
-	times := make([]any, 0, n)
+	times := make([]time.Time, 0, n)
 	metas := make([]string, 0, n)
 	for _, req := range batch {
 		for _, e := range req.events {
@@ -158,8 +159,13 @@ func (db *DB) writeEvents(batch []*eventRequest, n int) ([]stagecraft.EventOutco
 	defer cancel()
 	rows, err := db.Pool.Query(ctx, `
 		WITH input AS (
-		    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[],
-		                         $7::uuid[], $8::bool[], $9::timestamptz[], $10::jsonb[], $11::uuid[])
+		    -- Ids travel as text[] and are cast here: pgx has no binary
+		    -- encoding of Go strings as uuid[], and building the error of
+		    -- each failed attempt before falling back to text showed in
+		    -- profiles of the ingest path.
+		    SELECT * FROM unnest($1::text[]::uuid[], $2::text[]::uuid[], $3::text[], $4::text[]::uuid[],
+		                         $5::text[]::uuid[], $6::text[]::uuid[], $7::text[]::uuid[], $8::bool[],
+		                         $9::timestamptz[], $10::jsonb[], $11::text[]::uuid[])
 		        WITH ORDINALITY AS t(id, org_id, type, asset_id, deal_id, user_id, link_id, bot, occurred_at, meta, rep, idx)
 		),
 		-- A rep's events are held to what the rep may see: published,
