@@ -252,7 +252,7 @@ func catchUp(ctx context.Context, db *postgres.DB, org string) error {
 		fmt.Println("\nOutcome rollups: up to date (nothing to fold in).")
 		return nil
 	}
-	fmt.Fprintf(os.Stderr, "analytics: folding %d changed deals into the outcome rollups\n", backlog[org])
+	fmt.Fprintf(os.Stderr, "analytics: folding %d deal marks into the outcome rollups\n", backlog[org])
 	start := time.Now()
 	n, err := db.RefreshAnalytics(ctx, org)
 	if err != nil {
