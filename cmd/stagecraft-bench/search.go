@@ -31,6 +31,7 @@ func benchSearch(args []string) error {
 	keep := fs.Bool("keep", false, "keep the schemas (reruns reuse them)")
 	naiveN := fs.Int("naive", 60, "queries also run on the naive path (it takes seconds each at 100k)")
 	others := fs.Int("others", 0, "instead: search an organisation of -docs documents alone, then beside this many of 200 other organisations")
+	copyFrom := fs.String("copy-from", "", "fill collections by copying this kept schema's (e.g. bench_search_100000_400) in SQL instead of indexing; sizes must be multiples of it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func benchSearch(args []string) error {
 		if err != nil {
 			return fmt.Errorf("-docs: %q is not a number", *sizes)
 		}
-		return benchSearchIsolation(url, n, *others, *queries, *words, *keep)
+		return benchSearchIsolation(url, n, *others, *queries, *words, *keep, *copyFrom)
 	}
 	fmt.Printf("\nSearch latency, built-in backend vs a naive ILIKE scan (%s, %d CPUs, %d words per document)\n\n",
 		time.Now().UTC().Format("2006-01-02"), numCPU(), *words)
@@ -54,7 +55,7 @@ func benchSearch(args []string) error {
 		if err != nil {
 			return fmt.Errorf("-docs: %q is not a number", f)
 		}
-		if err := benchSearchSize(url, n, *queries, *naiveN, *words, *keep); err != nil {
+		if err := benchSearchSize(url, n, *queries, *naiveN, *words, *keep, *copyFrom); err != nil {
 			return err
 		}
 	}
@@ -98,7 +99,7 @@ func openBenchSchema(ctx context.Context, url, schema string, keep bool) (*postg
 	return db, done, nil
 }
 
-func benchSearchSize(url string, n, nq, nNaive, words int, keep bool) error {
+func benchSearchSize(url string, n, nq, nNaive, words int, keep bool, copyFrom string) error {
 	ctx := context.Background()
 	db, done, err := openBenchSchema(ctx, url, fmt.Sprintf("bench_search_%d_%d", n, words), keep)
 	if err != nil {
@@ -110,7 +111,15 @@ func benchSearchSize(url string, n, nq, nNaive, words int, keep bool) error {
 	org := "00000000-0000-4000-8000-000000000001"
 	var count int
 	_ = db.Pool.QueryRow(ctx, `SELECT count(*) FROM search_docs`).Scan(&count)
-	if count != n {
+	if count != n && copyFrom != "" {
+		copies, err := copiesOf(ctx, db, copyFrom, n)
+		if err != nil {
+			return err
+		}
+		if err := copyCollection(ctx, db, copyFrom, copies, "'"+org+"'::uuid"); err != nil {
+			return err
+		}
+	} else if count != n {
 		if _, err := db.Pool.Exec(ctx, `TRUNCATE search_docs, search_postings, search_terms`); err != nil {
 			return err
 		}

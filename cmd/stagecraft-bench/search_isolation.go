@@ -17,7 +17,7 @@ import (
 // slow one organisation's search: the organisation's n documents are
 // searched alone, then again once others documents of 200 other
 // organisations share the instance, with the same queries, in one run.
-func benchSearchIsolation(url string, n, others, nq, words int, keep bool) error {
+func benchSearchIsolation(url string, n, others, nq, words int, keep bool, copyFrom string) error {
 	ctx := context.Background()
 	schema := fmt.Sprintf("bench_iso_%d_%d_%d", n, others, words)
 	db, done, err := openBenchSchema(ctx, url, schema, keep)
@@ -83,7 +83,38 @@ func benchSearchIsolation(url string, n, others, nq, words int, keep bool) error
 		for i := range orgs {
 			orgs[i] = uuid.NewString()
 		}
-		if err := load("other organisations", others, func(i int) string { return orgs[i%len(orgs)] }); err != nil {
+		if copyFrom != "" {
+			copies, err := copiesOf(ctx, db, copyFrom, others)
+			if err != nil {
+				return err
+			}
+			// The organisation's own rows are kept aside while the copy
+			// fills the tables from empty, then put back.
+			for _, t := range []string{"search_docs", "search_postings", "search_terms"} {
+				if _, err := db.Pool.Exec(ctx, `DROP TABLE IF EXISTS own_`+t); err != nil {
+					return err
+				}
+				if _, err := db.Pool.Exec(ctx, `CREATE TABLE own_`+t+` AS SELECT * FROM `+t); err != nil {
+					return err
+				}
+			}
+			// 200 organisations, a copied document's by a hash of its id.
+			if err := copyCollection(ctx, db, copyFrom, copies,
+				`md5('other-' || (abs(hashtext(s.asset_id::text || ':' || c)) % 200))::uuid`); err != nil {
+				return err
+			}
+			for _, t := range []string{"search_docs", "search_postings", "search_terms"} {
+				if _, err := db.Pool.Exec(ctx, `INSERT INTO `+t+` SELECT * FROM own_`+t+` ON CONFLICT DO NOTHING`); err != nil {
+					return err
+				}
+				if _, err := db.Pool.Exec(ctx, `DROP TABLE own_`+t); err != nil {
+					return err
+				}
+				if _, err := db.Pool.Exec(ctx, `VACUUM ANALYZE `+t); err != nil {
+					return err
+				}
+			}
+		} else if err := load("other organisations", others, func(i int) string { return orgs[i%len(orgs)] }); err != nil {
 			return err
 		}
 	}
