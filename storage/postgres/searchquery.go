@@ -241,8 +241,8 @@ func joinTSQuery(terms []queryTerm, near map[string][]string, variants map[strin
 func queryLexemes(terms []queryTerm, near map[string][]string, variants map[string][]string) []string {
 	seen := map[string]bool{}
 	out := []string{}
-	add := func(text string) {
-		for _, v := range variants[text] {
+	for _, w := range positiveWords(terms, near) {
+		for _, v := range variants[tsLexeme(w)] {
 			l := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(v, "'"), "'"), "''", "'")
 			if !seen[l] {
 				seen[l] = true
@@ -250,15 +250,20 @@ func queryLexemes(terms []queryTerm, near map[string][]string, variants map[stri
 			}
 		}
 	}
+	return out
+}
+
+// positiveWords returns the words of the query's non-negated terms, each
+// followed by its typo alternatives; a word may appear more than once.
+func positiveWords(terms []queryTerm, near map[string][]string) []string {
+	var out []string
 	for _, t := range terms {
 		if t.negate {
 			continue
 		}
 		for _, w := range t.words {
-			add(tsLexeme(w))
-			for _, a := range near[w] {
-				add(tsLexeme(a))
-			}
+			out = append(out, w)
+			out = append(out, near[w]...)
 		}
 	}
 	return out
@@ -345,16 +350,8 @@ func snippetPattern(terms []queryTerm, near map[string][]string, lexemes []strin
 			alts = append(alts, regexp.QuoteMeta(w))
 		}
 	}
-	for _, t := range terms {
-		if t.negate {
-			continue
-		}
-		for _, w := range t.words {
-			add(w)
-			for _, a := range near[w] {
-				add(a)
-			}
-		}
+	for _, w := range positiveWords(terms, near) {
+		add(w)
 	}
 	for _, l := range lexemes {
 		add(l)
