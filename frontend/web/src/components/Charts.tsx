@@ -4,7 +4,7 @@ import {
   type BarShapeProps,
 } from 'recharts';
 import type { AssetScore, WeekUse } from '../api/types';
-import { interval, percent, points } from '../lib/format';
+import { date, interval, percent, points, shortDay } from '../lib/format';
 import { fillWeeks } from '../lib/series';
 
 /** UsageChart is uses and link opens per week. */
@@ -14,9 +14,9 @@ export function UsageChart({ series, height = 260 }: { series: WeekUse[]; height
       <ResponsiveContainer>
         <BarChart data={fillWeeks(series)} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
           <CartesianGrid stroke="#eceef2" vertical={false} />
-          <XAxis dataKey="week" tick={{ fontSize: 11 }} tickFormatter={(w: string) => w.slice(5)} minTickGap={16} />
+          <XAxis dataKey="week" tick={{ fontSize: 11 }} tickFormatter={(w: string) => shortDay(w)} minTickGap={16} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-          <Tooltip labelFormatter={(w: ReactNode) => (typeof w === 'string' ? `Week of ${w}` : w)} />
+          <Tooltip labelFormatter={(w: ReactNode) => (typeof w === 'string' ? `Week of ${date(w)}` : w)} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar dataKey="uses" name="Uses by reps" fill="#4338ca" maxBarSize={28} isAnimationActive={false} />
           <Bar dataKey="link_opens" name="Prospect opens" fill="#0e9f6e" maxBarSize={28} isAnimationActive={false} />

@@ -10,7 +10,7 @@ import { LiftChart, UsageChart } from '../components/Charts';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { saveBlob, today } from '../lib/download';
-import { date, duration, fromDateInput, interval, money, percent, plural, points, relativeTime } from '../lib/format';
+import { date, duration, fromDateInput, interval, money, num, percent, plural, points, relativeTime } from '../lib/format';
 import { evidence, filterScores, sortScores, type SortKey } from '../lib/scorecard';
 import { terms } from '../lib/taxonomy';
 
@@ -90,15 +90,15 @@ export default function Analytics() {
       {card.error ? <ErrorState error={card.error} retry={() => void card.refetch()} /> : !card.data ? <Loading /> : (
         <>
           <div className="grid cols-4" style={{ marginBottom: 16 }}>
-            <div className="panel stat"><div className="label">Closed deals</div><div className="value">{card.data.overall.deals_closed}</div>
+            <div className="panel stat"><div className="label">Closed deals</div><div className="value">{num(card.data.overall.deals_closed)}</div>
               <div className="sub">{card.data.overall.deals_won} won</div></div>
             <div className="panel stat"><div className="label">Overall win rate</div><div className="value">{percent(card.data.overall.win_rate)}</div>
               <div className="sub">All closed deals in the window</div></div>
             <div className="panel stat"><div className="label">Assets used</div>
-              <div className="value">{card.data.assets.filter((a) => a.uses > 0).length}</div>
+              <div className="value">{num(card.data.assets.filter((a) => a.uses > 0).length)}</div>
               <div className="sub">of {plural(card.data.assets.length, 'asset')}</div></div>
             <div className="panel stat"><div className="label">Clear lift</div>
-              <div className="value">{card.data.assets.filter((a) => evidence(a) === 'positive').length}</div>
+              <div className="value">{num(card.data.assets.filter((a) => evidence(a) === 'positive').length)}</div>
               <div className="sub">assets whose interval lies above the baseline</div></div>
           </div>
           <div className="grid cols-2">
@@ -184,10 +184,10 @@ function ScoreTable({ rows }: { rows: AssetScore[] }) {
                 return (
                   <tr key={r.asset_id}>
                     <td className="title-cell"><Link to={`/assets/${r.asset_id}`}>{r.title}</Link></td>
-                    <td className="num">{r.uses}</td>
-                    <td className="num">{r.unique_users}</td>
-                    <td className="num">{r.deals_influenced}</td>
-                    <td className="num">{r.deals_closed}</td>
+                    <td className="num">{num(r.uses)}</td>
+                    <td className="num">{num(r.unique_users)}</td>
+                    <td className="num">{num(r.deals_influenced)}</td>
+                    <td className="num">{num(r.deals_closed)}</td>
                     <td className="num nowrap">{percent(r.win_rate)} <span className="faint small">{r.win_rate_ci ? interval(r.win_rate_ci) : ''}</span></td>
                     <td className="num">{percent(r.baseline_win_rate)}</td>
                     <td className={`num nowrap ${ev === 'positive' ? 'lift-pos' : ev === 'negative' ? 'lift-neg' : ''}`}
@@ -195,7 +195,7 @@ function ScoreTable({ rows }: { rows: AssetScore[] }) {
                       {points(r.lift)}{ev === 'positive' || ev === 'negative' ? ' ●' : ''}
                     </td>
                     <td className="num">{money(r.revenue_influenced)}</td>
-                    <td className="num">{r.link_opens}</td>
+                    <td className="num">{num(r.link_opens)}</td>
                     <td className="num nowrap">{duration(r.avg_view_seconds)}</td>
                     <td className="num">{percent(r.completion)}</td>
                     <td className="nowrap">{r.last_used_at ? relativeTime(r.last_used_at) : <span className="faint">never</span>}</td>

@@ -18,7 +18,7 @@ import { PdfPreview } from '../components/PdfPreview';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { errorMessage } from '../api/client';
-import { bytes, date, duration, interval, money, percent, plural, points, relativeTime } from '../lib/format';
+import { bytes, date, duration, interval, money, num, percent, plural, points, relativeTime } from '../lib/format';
 import { label } from '../lib/taxonomy';
 import { useObjectURL } from '../lib/useObjectURL';
 
@@ -276,7 +276,7 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
     <section className="panel" style={{ marginTop: 16 }} aria-labelledby="perf-title">
       <h2 id="perf-title">Performance</h2>
       <div className="grid cols-4">
-        <div className="stat"><div className="label">Uses</div><div className="value">{d.uses}</div>
+        <div className="stat"><div className="label">Uses</div><div className="value">{num(d.uses)}</div>
           <div className="sub">{plural(d.unique_users, 'rep')} · {plural(d.link_opens, 'prospect open')}</div></div>
         <div className="stat"><div className="label">Win rate</div><div className="value">{percent(d.win_rate)}</div>
           <div className="sub">95% CI {interval(d.win_rate_ci)} · {d.deals_won} of {d.deals_closed} closed</div></div>
@@ -310,7 +310,7 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
             <table className="table">
               <thead><tr><th>Rep</th><th className="num">Uses</th><th>Last used</th></tr></thead>
               <tbody>{d.by_user.map((u) => (
-                <tr key={u.user_id}><td>{u.name || u.email}</td><td className="num">{u.uses}</td><td>{relativeTime(u.last_used_at)}</td></tr>
+                <tr key={u.user_id}><td>{u.name || u.email}</td><td className="num">{num(u.uses)}</td><td>{relativeTime(u.last_used_at)}</td></tr>
               ))}</tbody>
             </table>
           ) : <Empty title="No rep has used it yet" />
@@ -322,8 +322,8 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
               <tbody>{(tab === 'stage' ? d.by_stage : d.by_persona).map((b) => (
                 <tr key={b.key}>
                   <td>{label(tax, tab === 'stage' ? 'stages' : 'personas', b.key)}</td>
-                  <td className="num">{b.deals_influenced}</td><td className="num">{b.deals_closed}</td>
-                  <td className="num">{b.deals_won}</td><td className="num">{percent(b.win_rate)}</td>
+                  <td className="num">{num(b.deals_influenced)}</td><td className="num">{num(b.deals_closed)}</td>
+                  <td className="num">{num(b.deals_won)}</td><td className="num">{percent(b.win_rate)}</td>
                 </tr>
               ))}</tbody>
             </table>
