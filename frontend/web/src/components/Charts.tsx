@@ -7,19 +7,23 @@ import type { AssetScore, WeekUse } from '../api/types';
 import { date, interval, percent, points, shortDay } from '../lib/format';
 import { fillWeeks } from '../lib/series';
 
+// Colours come from the stylesheet's variables, so charts follow dark mode.
+const tick = { fontSize: 11, fill: 'var(--muted)' };
+const tooltipStyle = { background: 'var(--panel)', border: '1px solid var(--line)', color: 'var(--text)', borderRadius: 8 };
+
 /** UsageChart is uses and link opens per week. */
 export function UsageChart({ series, height = 260 }: { series: WeekUse[]; height?: number }) {
   return (
     <div style={{ width: '100%', height }}>
       <ResponsiveContainer>
         <BarChart data={fillWeeks(series)} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
-          <CartesianGrid stroke="#eceef2" vertical={false} />
-          <XAxis dataKey="week" tick={{ fontSize: 11 }} tickFormatter={(w: string) => shortDay(w)} minTickGap={16} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-          <Tooltip labelFormatter={(w: ReactNode) => (typeof w === 'string' ? `Week of ${date(w)}` : w)} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="uses" name="Uses by reps" fill="#4338ca" maxBarSize={28} isAnimationActive={false} />
-          <Bar dataKey="link_opens" name="Prospect opens" fill="#0e9f6e" maxBarSize={28} isAnimationActive={false} />
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis dataKey="week" tick={tick} tickFormatter={(w: string) => shortDay(w)} minTickGap={16} />
+          <YAxis allowDecimals={false} tick={tick} />
+          <Tooltip contentStyle={tooltipStyle} labelFormatter={(w: ReactNode) => (typeof w === 'string' ? `Week of ${date(w)}` : w)} />
+          <Legend wrapperStyle={{ fontSize: 12, color: 'var(--text)' }} />
+          <Bar dataKey="uses" name="Uses by reps" fill="var(--chart-1)" maxBarSize={28} isAnimationActive={false} />
+          <Bar dataKey="link_opens" name="Prospect opens" fill="var(--chart-2)" maxBarSize={28} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </div>
@@ -54,7 +58,7 @@ export function liftData(scores: AssetScore[], max = 12): LiftDatum[] {
 /** LiftBar draws a bar green for a lift, red for a drop. */
 function LiftBar(props: BarShapeProps) {
   const d = props.payload as LiftDatum;
-  return <Rectangle {...props} fill={d.lift >= 0 ? '#15803d' : '#b91c1c'} fillOpacity={0.75} />;
+  return <Rectangle {...props} fill={d.lift >= 0 ? 'var(--chart-up)' : 'var(--chart-down)'} fillOpacity={0.75} />;
 }
 
 function LiftTooltip({ active, payload }: { active?: boolean; payload?: { payload: LiftDatum }[] }) {
@@ -81,15 +85,15 @@ export function LiftChart({ scores }: { scores: AssetScore[] }) {
     <div style={{ width: '100%', height }} role="img" aria-label="Lift over baseline per asset, with 95% confidence intervals">
       <ResponsiveContainer>
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
-          <CartesianGrid stroke="#eceef2" horizontal={false} />
-          <XAxis type="number" domain={[-1, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}`} tick={{ fontSize: 11 }}
-            label={{ value: 'percentage points', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
-          <YAxis type="category" dataKey="name" width={200} tick={{ fontSize: 12 }}
+          <CartesianGrid stroke="var(--grid)" horizontal={false} />
+          <XAxis type="number" domain={[-1, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}`} tick={tick}
+            label={{ value: 'percentage points', position: 'insideBottomRight', offset: -2, fontSize: 11, fill: 'var(--muted)' }} />
+          <YAxis type="category" dataKey="name" width={200} tick={{ ...tick, fontSize: 12 }}
             tickFormatter={(n: string) => (n.length > 30 ? `${n.slice(0, 29)}…` : n)} />
           <Tooltip content={<LiftTooltip />} />
-          <ReferenceLine x={0} stroke="#8a93a3" />
+          <ReferenceLine x={0} stroke="var(--faint)" />
           <Bar dataKey="lift" barSize={14} isAnimationActive={false} shape={LiftBar}>
-            <ErrorBar dataKey="err" width={6} strokeWidth={1.5} stroke="#1c2230" direction="x" />
+            <ErrorBar dataKey="err" width={6} strokeWidth={1.5} stroke="var(--text)" direction="x" />
           </Bar>
         </BarChart>
       </ResponsiveContainer>
