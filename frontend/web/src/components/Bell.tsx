@@ -4,6 +4,7 @@ import { useLocation, useNavigate } from 'react-router';
 import * as api from '../api/endpoints';
 import type { Notification } from '../api/types';
 import { localDateTime, localRelative } from '../lib/format';
+import { trapTab } from '../lib/focus';
 import { appPath, unreadLabel } from '../lib/notifications';
 import { Alert, Spinner } from './ui';
 
@@ -61,6 +62,8 @@ export function Bell() {
       if (!box.current?.contains(e.target as Node)) setOpen(false);
     };
     const onKey = (e: KeyboardEvent) => {
+      // Tab stays in the open popover; Escape closes it.
+      if (panel.current) trapTab(e, panel.current);
       if (e.key === 'Escape') {
         e.preventDefault();
         setOpen(false);

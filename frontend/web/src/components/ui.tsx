@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { errorMessage } from '../api/client';
+import { trapTab } from '../lib/focus';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return <span className="spinner" role="status" aria-label={label} />;
@@ -71,7 +72,9 @@ export function TextField({ label, hint, error, onValue, ...input }: {
   );
 }
 
-/** Modal is a native <dialog>: focus is trapped and Escape closes it. */
+/** Modal is a native modal <dialog>: the page behind it is inert, Tab
+ * cycles within it, Escape closes it, and focus goes back to where it was
+ * when it opened. */
 export function Modal({ title, onClose, children, footer }: {
   title: string;
   onClose: () => void;
@@ -81,13 +84,20 @@ export function Modal({ title, onClose, children, footer }: {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
+    // The element that opened the dialog (a button, usually) gets focus back.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    return () => {
+      d?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     // A click on the backdrop is a mouse shortcut for Escape, which the dialog already handles (onCancel).
-    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
     <dialog ref={ref} className="modal" aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}
+      // A modal dialog keeps Tab inside itself rather than letting it reach the browser's own controls.
+      onKeyDown={(e) => { if (ref.current) trapTab(e, ref.current); }}
       onClick={(e) => { if (e.target === ref.current) onClose(); }}>
       <header>
         <h2>{title}</h2>

@@ -12,6 +12,7 @@ import { keyFromLabel } from '../lib/taxonomy';
 import { AuditLog } from './AuditLog';
 import { OrgSettings } from './OrgSettings';
 import { OrgTokens } from './OrgTokens';
+import { TabPanel, Tabs, useTabs } from '../components/Tabs';
 
 const roles: { key: Role; label: string; hint: string }[] = [
   { key: 'rep', label: 'Sales rep', hint: 'finds, shares and uses published collateral' },
@@ -33,6 +34,7 @@ export default function Admin() {
   // bookmarked and shared.
   const [params, setParams] = useSearchParams();
   const tab: Tab = tabs.find((t) => t.key === params.get('tab'))?.key ?? 'users';
+  const ids = useTabs();
   return (
     <>
       <div className="page-head">
@@ -41,14 +43,12 @@ export default function Admin() {
           <p>People and their access, what changed and who changed it, and the vocabulary collateral and deals are tagged with.</p>
         </div>
       </div>
-      <div className="tabs" role="tablist">
-        {tabs.map((t) => (
-          <button key={t.key} role="tab" aria-selected={tab === t.key}
-            onClick={() => setParams(t.key === 'users' ? {} : { tab: t.key })}>{t.label}</button>
-        ))}
-      </div>
-      {tab === 'users' ? <Users /> : tab === 'tokens' ? <OrgTokens /> : tab === 'audit' ? <AuditLog />
-        : tab === 'organisation' ? <OrgSettings /> : <TaxonomyEditor />}
+      <Tabs items={tabs} value={tab} label="Admin sections" ids={ids}
+        onChange={(k) => setParams(k === 'users' ? {} : { tab: k })} />
+      <TabPanel ids={ids} value={tab}>
+        {tab === 'users' ? <Users /> : tab === 'tokens' ? <OrgTokens /> : tab === 'audit' ? <AuditLog />
+          : tab === 'organisation' ? <OrgSettings /> : <TaxonomyEditor />}
+      </TabPanel>
     </>
   );
 }

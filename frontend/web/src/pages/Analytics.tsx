@@ -13,6 +13,7 @@ import { saveBlob, today } from '../lib/download';
 import { date, duration, fromDateInput, interval, money, num, percent, plural, points, relativeTime } from '../lib/format';
 import { evidence, filterScores, sortScores, type SortKey } from '../lib/scorecard';
 import { terms } from '../lib/taxonomy';
+import { TabPanel, Tabs, useTabs } from '../components/Tabs';
 
 const columns: { key: SortKey; label: string; num?: boolean; title?: string }[] = [
   { key: 'title', label: 'Asset' },
@@ -28,6 +29,11 @@ const columns: { key: SortKey; label: string; num?: boolean; title?: string }[] 
   { key: 'avg_view_seconds', label: 'Avg. view', num: true, title: 'Average time of a prospect visit' },
   { key: 'completion', label: 'Completion', num: true, title: 'Average share of pages a prospect visit read' },
   { key: 'last_used_at', label: 'Last used' },
+];
+
+const analyticsTabs = [
+  { key: 'scorecard' as const, label: 'Scorecard' },
+  { key: 'unused' as const, label: 'Unused content' },
 ];
 
 export default function Analytics() {
@@ -57,6 +63,7 @@ export default function Analytics() {
     placeholderData: keepPreviousData,
   });
   const [tab, setTab] = useState<'scorecard' | 'unused'>('scorecard');
+  const ids = useTabs();
 
   return (
     <>
@@ -113,11 +120,10 @@ export default function Analytics() {
             </section>
             <Trend from={apiFilter.from} to={apiFilter.to} />
           </div>
-          <div className="tabs" role="tablist" style={{ marginTop: 24 }}>
-            <button role="tab" aria-selected={tab === 'scorecard'} onClick={() => setTab('scorecard')}>Scorecard</button>
-            <button role="tab" aria-selected={tab === 'unused'} onClick={() => setTab('unused')}>Unused content</button>
-          </div>
-          {tab === 'scorecard' ? <ScoreTable rows={card.data.assets} /> : <Unused />}
+          <Tabs items={analyticsTabs} value={tab} onChange={setTab} label="Asset tables" ids={ids} style={{ marginTop: 24 }} />
+          <TabPanel ids={ids} value={tab}>
+            {tab === 'scorecard' ? <ScoreTable rows={card.data.assets} /> : <Unused />}
+          </TabPanel>
         </>
       )}
     </>

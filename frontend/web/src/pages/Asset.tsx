@@ -21,6 +21,7 @@ import { errorMessage } from '../api/client';
 import { bytes, date, duration, interval, money, num, percent, plural, points, relativeTime } from '../lib/format';
 import { label } from '../lib/taxonomy';
 import { useObjectURL } from '../lib/useObjectURL';
+import { TabPanel, Tabs, useTabs } from '../components/Tabs';
 
 const previewable = (a: Asset) => {
   const ct = a.current_version.content_type;
@@ -264,10 +265,17 @@ function Links({ asset }: { asset: Asset }) {
   );
 }
 
+const breakdowns = [
+  { key: 'stage' as const, label: 'By stage' },
+  { key: 'persona' as const, label: 'By persona' },
+  { key: 'user' as const, label: 'By rep' },
+];
+
 function AssetAnalytics({ asset }: { asset: Asset }) {
   const { data: tax } = useTaxonomy();
   const q = useQuery({ queryKey: ['asset-analytics', asset.id], queryFn: () => api.assetAnalytics(asset.id) });
   const [tab, setTab] = useState<'stage' | 'persona' | 'user'>('stage');
+  const ids = useTabs();
   if (q.error) return <div className="panel" style={{ marginTop: 16 }}><ErrorState error={q.error} retry={() => void q.refetch()} /></div>;
   if (!q.data) return <div className="panel" style={{ marginTop: 16 }}><Loading /></div>;
   const d = q.data;
@@ -297,14 +305,8 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
       <Attention asset={asset} detail={d} />
       <h3 style={{ marginTop: 16 }}>Uses over time</h3>
       {d.series.length ? <UsageChart series={d.series} height={220} /> : <p className="muted">No uses yet.</p>}
-      <div className="tabs" role="tablist" style={{ marginTop: 16 }}>
-        {(['stage', 'persona', 'user'] as const).map((t) => (
-          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-            By {t === 'user' ? 'rep' : t}
-          </button>
-        ))}
-      </div>
-      <div className="table-wrap" role="tabpanel">
+      <Tabs items={breakdowns} value={tab} onChange={setTab} label="Breakdown" ids={ids} style={{ marginTop: 16 }} />
+      <TabPanel ids={ids} value={tab} className="table-wrap">
         {tab === 'user' ? (
           d.by_user.length ? (
             <table className="table">
@@ -329,7 +331,7 @@ function AssetAnalytics({ asset }: { asset: Asset }) {
             </table>
           ) : <Empty title="Not used on any deal yet" />
         )}
-      </div>
+      </TabPanel>
     </section>
   );
 }

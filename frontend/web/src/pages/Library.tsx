@@ -12,6 +12,7 @@ import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { bytes, fromDateInput, relativeTime, toDateInput, plural } from '../lib/format';
 import { fraction, nextToStart, uploadReducer } from '../lib/uploadQueue';
+import { TabPanel, Tabs, useTabs } from '../components/Tabs';
 
 const pageSize = 25;
 const statusTabs: { key: AssetStatus | ''; label: string }[] = [
@@ -24,6 +25,7 @@ const statusTabs: { key: AssetStatus | ''; label: string }[] = [
 export default function Library() {
   const [status, setStatus] = useState<AssetStatus | ''>('');
   const [page, setPage] = useState(1);
+  const ids = useTabs();
   const { data: tax } = useTaxonomy();
   const assets = useQuery({
     queryKey: ['assets', status, page],
@@ -46,13 +48,9 @@ export default function Library() {
         </div>
       </div>
       <Uploader tax={tax} />
-      <div className="tabs" role="tablist" style={{ marginTop: 24 }}>
-        {statusTabs.map((t) => (
-          <button key={t.key} role="tab" aria-selected={status === t.key} onClick={() => { setStatus(t.key); setPage(1); }}>
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <Tabs items={statusTabs} value={status} onChange={(k) => { setStatus(k); setPage(1); }} label="Assets by status"
+        ids={ids} style={{ marginTop: 24 }} />
+      <TabPanel ids={ids} value={status}>
       {assets.error ? <ErrorState error={assets.error} retry={() => void assets.refetch()} /> : !assets.data ? <Loading /> :
         !assets.data.items.length ? (
           <Empty title={status === 'archived' ? 'Nothing archived' : 'No collateral yet'} icon="⇪">
@@ -82,6 +80,7 @@ export default function Library() {
           <button className="btn small" disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</button>
         </nav>
       )}
+      </TabPanel>
     </>
   );
 }
