@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AssetType is the kind of collateral, derived from the file's content.
@@ -118,11 +119,13 @@ type AssetMeta struct {
 
 // Validate checks lengths and statuses, and the taxonomy keys against tax.
 func (m *AssetMeta) Validate(tax *Taxonomy) error {
-	if len(m.Title) > 300 {
-		return Errorf(EINVALID, "title must be at most 300 characters.")
+	// Limits count characters, as the messages say (and as the web app
+	// counts them), not bytes: a title in Greek is as long as one in English.
+	if utf8.RuneCountInString(m.Title) > MaxTitleChars {
+		return fieldError("title", "title must be at most %d characters.", MaxTitleChars)
 	}
-	if len(m.Description) > 5000 {
-		return Errorf(EINVALID, "description must be at most 5000 characters.")
+	if utf8.RuneCountInString(m.Description) > MaxDescriptionChars {
+		return fieldError("description", "description must be at most %d characters.", MaxDescriptionChars)
 	}
 	if !m.Status.Valid() {
 		return Errorf(EINVALID, "status must be one of draft, published, archived.")
@@ -148,16 +151,31 @@ func checkFacets(tax *Taxonomy, stages, personas, industries, products []string)
 	return nil
 }
 
+// Limits of an asset's text, in characters. The web app checks the same
+// limits with the same messages before it sends a change.
+const (
+	MaxTitleChars       = 300
+	MaxDescriptionChars = 5000
+	MaxTags             = 50
+	MaxTagChars         = 60
+)
+
 func checkTags(tags []string) error {
-	if len(tags) > 50 {
-		return Errorf(EINVALID, "tags: at most 50 tags.")
+	if len(tags) > MaxTags {
+		return fieldError("tags", "tags: at most %d tags.", MaxTags)
 	}
 	for _, t := range tags {
-		if len(t) > 60 {
-			return Errorf(EINVALID, "tags: %q is longer than 60 characters.", t)
+		if utf8.RuneCountInString(t) > MaxTagChars {
+			return fieldError("tags", "tags: %q is longer than %d characters.", t, MaxTagChars)
 		}
 	}
 	return nil
+}
+
+// fieldError is an EINVALID error naming the field it is about, so a form
+// can show the message beside that field.
+func fieldError(field, format string, args ...any) *Error {
+	return Errorf(EINVALID, format, args...).WithDetails(map[string]any{"field": field})
 }
 
 // AssetUpdate is a partial update: nil fields are left alone.
@@ -185,7 +203,7 @@ func (upd *AssetUpdate) Apply(a *Asset, tax *Taxonomy) error {
 	if upd.Title != nil {
 		m.Title = strings.TrimSpace(*upd.Title)
 		if m.Title == "" {
-			return Errorf(EINVALID, "title must not be empty.")
+			return fieldError("title", "title must not be empty.")
 		}
 	}
 	if upd.Description != nil {

@@ -198,6 +198,16 @@ func TestAssetUpdateApply(t *testing.T) {
 			}
 			return &s
 		}()}, nil, "at most 50"},
+		{"title of 300 accented characters", stagecraft.AssetUpdate{Title: str(strings.Repeat("é", 300))}, func(a *stagecraft.Asset) bool {
+			return a.Title == strings.Repeat("é", 300)
+		}, ""},
+		{"title of 301 characters", stagecraft.AssetUpdate{Title: str(strings.Repeat("é", 301))}, nil, "title must be at most 300 characters."},
+		{"description of 5001 characters", stagecraft.AssetUpdate{Description: str(strings.Repeat("ü", 5001))}, nil,
+			"description must be at most 5000 characters."},
+		{"tag of 60 characters", stagecraft.AssetUpdate{Tags: list(strings.Repeat("ø", 60))}, func(a *stagecraft.Asset) bool {
+			return len(a.Tags) == 1
+		}, ""},
+		{"tag of 61 characters", stagecraft.AssetUpdate{Tags: list(strings.Repeat("ø", 61))}, nil, "is longer than 60 characters."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,6 +216,12 @@ func TestAssetUpdateApply(t *testing.T) {
 			if tt.substr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.substr) {
 					t.Fatalf("err = %v, want %q", err, tt.substr)
+				}
+				// Length and tag errors name their field, for forms to show them beside it.
+				if field := fieldOf(err); tt.upd.Title != nil || tt.upd.Description != nil || tt.upd.Tags != nil {
+					if field == "" {
+						t.Errorf("the error names no field: %v", err)
+					}
 				}
 				if a.Title != "Deck" || a.Stages[0] != "discovery" {
 					t.Errorf("a failed update changed the asset: %+v", a)
@@ -259,4 +275,14 @@ func checkInvalid(t *testing.T, err error, substr string) {
 	if stagecraft.ErrorCode(err) != stagecraft.EINVALID || !strings.Contains(err.Error(), substr) {
 		t.Errorf("err = %v, want EINVALID containing %q", err, substr)
 	}
+}
+
+// fieldOf is the field a domain error's details name, or "".
+func fieldOf(err error) string {
+	var e *stagecraft.Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	f, _ := e.Details["field"].(string)
+	return f
 }
