@@ -161,20 +161,3 @@ func SanitizeFilename(name string) string {
 	}
 	return out
 }
-
-// TitleFromFilename turns a file name into a readable default title:
-// "q3_pricing-sheet.pdf" becomes "q3 pricing sheet".
-func TitleFromFilename(filename string) string {
-	stem := strings.TrimSuffix(filename, path.Ext(filename))
-	stem = strings.Map(func(r rune) rune {
-		if r == '_' || r == '-' {
-			return ' '
-		}
-		return r
-	}, stem)
-	title := strings.Join(strings.Fields(stem), " ")
-	if title == "" {
-		return filename
-	}
-	return title
-}

@@ -80,20 +80,6 @@ func TestSanitizeFilename(t *testing.T) {
 	}
 }
 
-func TestTitleFromFilename(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"q3_pricing-sheet.pdf", "q3 pricing sheet"},
-		{"Overview.pptx", "Overview"},
-		{"___.pdf", "___.pdf"},
-		{"noext", "noext"},
-	}
-	for _, tt := range tests {
-		if got := TitleFromFilename(tt.in); got != tt.want {
-			t.Errorf("TitleFromFilename(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestLimitedReader(t *testing.T) {
 	tests := []struct {
 		size, max int64

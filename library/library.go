@@ -144,7 +144,9 @@ func (s *Service) createAsset(ctx context.Context, user *stagecraft.User, assetI
 		Products: meta.Products, Tags: meta.Tags, ExpiresAt: meta.ExpiresAt, OwnerID: user.ID,
 	}
 	if a.Title == "" {
-		a.Title, a.TitleFromFilename = TitleFromFilename(f.Version.Filename), true
+		// A default the indexer replaces with the title the document gives
+		// itself, while nobody has edited it (see stagecraft.DefaultTitle).
+		a.Title, a.TitleFromFilename = stagecraft.TitleFromFilename(f.Version.Filename), true
 	}
 	if err := s.Assets.CreateAsset(ctx, a, &f.Version); err != nil {
 		return nil, fmt.Errorf("create asset: %w", err)
