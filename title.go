@@ -14,16 +14,12 @@ import (
 // taken only when it names the document; otherwise the title on the first
 // slide or the first heading, and last the file name, tidied.
 
-// Limits of default titles, in bytes.
-const (
-	// maxDefaultTitle is the longest title an asset can be given (as
-	// AssetMeta.Validate allows), so that a defaulted title never stops
-	// the asset's other fields from being edited.
-	maxDefaultTitle = 300
-	// maxHeading is the longest heading taken as a title: anything longer
-	// is a paragraph set in a heading style, not a name.
-	maxHeading = 200
-)
+// maxHeading is the longest heading, in characters, taken as a title:
+// anything longer is a paragraph set in a heading style, not a name.
+// Default titles are cut at MaxTitleChars, the most a title can be given,
+// so that a defaulted title never stops the asset's other fields from
+// being edited.
+const maxHeading = 200
 
 // DefaultTitle returns the title of an asset uploaded without one:
 // DocumentTitle if the document names itself, else TitleFromFilename. It
@@ -44,9 +40,9 @@ func DefaultTitle(title, heading, filename string) string {
 // the title returned.
 func DocumentTitle(title, heading, filename string) string {
 	if t, ok := meaningful(title, filename); ok {
-		return cutTitle(t, maxDefaultTitle)
+		return cutTitle(t, MaxTitleChars)
 	}
-	if t, ok := meaningful(heading, filename); ok && len(t) <= maxHeading {
+	if t, ok := meaningful(heading, filename); ok && utf8.RuneCountInString(t) <= maxHeading {
 		return t
 	}
 	return ""
@@ -202,18 +198,25 @@ func onlyPlaceholderWords(key string) bool {
 	return len(words) > 0
 }
 
-// cutTitle shortens s to at most n bytes, at a word boundary when there is
-// one in the last third.
+// cutTitle shortens s to at most n characters, at a word boundary when
+// there is one in the last third.
 func cutTitle(s string, n int) string {
-	if len(s) <= n {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
+	r := []rune(s)[:n]
+	if i := lastSpace(r); i > 2*n/3 {
+		r = r[:i]
 	}
-	s = s[:n]
-	if i := strings.LastIndexByte(s, ' '); i > 2*n/3 {
-		s = s[:i]
+	return strings.TrimRight(string(r), " ,;:-–—")
+}
+
+// lastSpace returns the index of the last space in r, or -1.
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == ' ' {
+			return i
+		}
 	}
-	return strings.TrimRight(s, " ,;:-–—")
+	return -1
 }

@@ -22,9 +22,9 @@ func TitleFromFilename(filename string) string {
 	words = dropCopyOf(words)
 	words = dropHistory(words)
 	if title := strings.Join(words, " "); title != "" {
-		return cutTitle(title, maxDefaultTitle)
+		return cutTitle(title, MaxTitleChars)
 	}
-	return cutTitle(base, maxDefaultTitle)
+	return cutTitle(base, MaxTitleChars)
 }
 
 // baseName returns the last element of a path with either separator:

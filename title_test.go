@@ -151,6 +151,10 @@ func TestDocumentTitle(t *testing.T) {
 			"Q3 Pricing"},
 		{"whitespace is collapsed", "  Q3\t\tPricing \n", "", "x.pdf", "Q3 Pricing", "Q3 Pricing"},
 		{"a heading too long to be a title", "", long, "Pricing.pdf", "", "Pricing"},
+		{"a heading of 200 characters is not too long", "", strings.Repeat("é", 200), "x.pdf",
+			strings.Repeat("é", 200), strings.Repeat("é", 200)},
+		{"a long title in characters, not bytes", strings.Repeat("Préçis ", 50), "", "x.pdf",
+			strings.TrimSpace(strings.Repeat("Préçis ", 42)), strings.TrimSpace(strings.Repeat("Préçis ", 42))},
 		{"a long title is cut at a word", strings.Repeat("Pricing ", 50), "", "x.pdf",
 			strings.TrimSpace(strings.Repeat("Pricing ", 37)), strings.TrimSpace(strings.Repeat("Pricing ", 37))},
 	}
@@ -249,7 +253,7 @@ func TestTitleFromFilename(t *testing.T) {
 		}
 	}
 	long := stagecraft.TitleFromFilename(strings.Repeat("é", 400) + ".pdf")
-	if len(long) > 300 || !utf8.ValidString(long) || long == "" {
-		t.Errorf("a long name gives %d bytes, valid %v", len(long), utf8.ValidString(long))
+	if n := utf8.RuneCountInString(long); n != stagecraft.MaxTitleChars || !utf8.ValidString(long) {
+		t.Errorf("a long name gives %d characters, valid %v", n, utf8.ValidString(long))
 	}
 }
