@@ -10,7 +10,8 @@ import (
 const maxHeaderText = 16 << 10
 
 // extractDOCX reads a Word document: the body of the main part, then the
-// distinct texts of its headers and footers, and the title.
+// distinct texts of its headers and footers, the title and the first
+// heading.
 func extractDOCX(ctx context.Context, l Limits, path string, tb *textBuf) (*Result, error) {
 	p, err := openPackage(ctx, l, path, "document")
 	if err != nil {
@@ -22,11 +23,16 @@ func extractDOCX(ctx context.Context, l Limits, path string, tb *textBuf) (*Resu
 	if err != nil {
 		return nil, p.fail(err)
 	}
+	styles, err := headingStyles(p, main)
+	if err != nil {
+		return nil, p.fail(err)
+	}
+	heading := &docxHeading{styles: styles}
 	s, err := p.xml(main)
 	if err != nil {
 		return nil, p.fail(err)
 	}
-	err = writeMarkup(s, tb)
+	err = writeMarkup(s, tb, heading)
 	s.close()
 	if err != nil {
 		return nil, p.fail(err)
@@ -38,7 +44,7 @@ func extractDOCX(ctx context.Context, l Limits, path string, tb *textBuf) (*Resu
 	if err != nil {
 		return nil, p.fail(err)
 	}
-	return &Result{Title: title}, nil
+	return &Result{Title: title, Heading: heading.found}, nil
 }
 
 // writeHeaders appends the text of each header and footer of the main
@@ -64,7 +70,7 @@ func writeHeaders(p *pkg, main string, tb *textBuf) error {
 			continue
 		}
 		part := newTextBuf(maxHeaderText)
-		err = writeMarkup(s, part)
+		err = writeMarkup(s, part, nil)
 		s.close()
 		if err := optional(err); err != nil {
 			return err

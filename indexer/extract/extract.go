@@ -83,6 +83,12 @@ type Result struct {
 	// Title is the document's own title (PDF Info Title, OOXML dc:title,
 	// HTML <title>), trimmed; "" if it has none.
 	Title string
+	// Heading is the title the document shows first, trimmed: the title
+	// placeholder of the first slide (PPTX), the first paragraph styled
+	// Title or Heading 1 (DOCX), the first <h1> (HTML), the largest line
+	// near the top of the first page (PDF); "" if it has none. Like Title
+	// it may be generic ("Agenda"): the caller judges.
+	Heading string
 	// Text is valid UTF-8 with normalised whitespace. For paged formats
 	// (PDF, PPTX) pages or slides are separated by "\f".
 	Text string
@@ -204,6 +210,7 @@ func (x *Extractor) Extract(ctx context.Context, path, contentType string) (*Res
 	res.Text = tb.String()
 	res.Truncated = res.Truncated || tb.truncated
 	res.Title = cleanTitle(res.Title)
+	res.Heading = cleanTitle(res.Heading)
 	res.Language = DetectLanguage(res.Text)
 	return res, nil
 }

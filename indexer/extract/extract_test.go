@@ -504,7 +504,7 @@ func TestExtract(t *testing.T) {
 c</pre><script>alert(1)</script>Done&nbsp;now</body></html>`))
 			},
 			ct: "text/html; charset=utf-8",
-			want: &Result{Title: "Battle card: Acme & Co", Language: "simple",
+			want: &Result{Title: "Battle card: Acme & Co", Heading: "Why we win", Language: "simple",
 				Text: "Why we win\nFaster onboarding, lower cost.\nOne\nTwo\nPlan\tPrice\nPro\t99\na b\nc\nDone now"},
 		},
 		{

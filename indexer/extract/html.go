@@ -39,9 +39,9 @@ var blocks = map[atom.Atom]bool{
 }
 
 // extractHTML reads an HTML page: the text of its body without scripts and
-// styles, block elements on lines of their own, cells tab-separated, and the
-// <title>. The character set comes from the content type, a BOM or a
-// <meta> tag, as browsers decide it.
+// styles, block elements on lines of their own, cells tab-separated, the
+// <title> and the first <h1>. The character set comes from the content
+// type, a BOM or a <meta> tag, as browsers decide it.
 func extractHTML(ctx context.Context, path, contentType string, tb *textBuf) (*Result, error) {
 	f, err := os.Open(path) //nolint:gosec // G304: opening the caller's file is what an extractor does
 	if err != nil {
@@ -69,6 +69,9 @@ func extractHTML(ctx context.Context, path, contentType string, tb *textBuf) (*R
 		skip     int  // depth inside skipped elements
 		pre      int  // depth inside <pre>, where whitespace is content
 		brk      bool // a block boundary was passed: text starts a new line
+		heading  capped
+		inH1     bool
+		hasH1    bool // the first <h1> with text was read
 	)
 	for n := 0; !tb.Full(); n++ {
 		if n%1024 == 0 {
@@ -82,7 +85,7 @@ func extractHTML(ctx context.Context, path, contentType string, tb *textBuf) (*R
 			if err := z.Err(); !errors.Is(err, io.EOF) {
 				return nil, newError(KindBroken, err, "The web page could not be read.")
 			}
-			return &Result{Title: title.String()}, nil
+			return &Result{Title: title.String(), Heading: heading.String()}, nil
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
@@ -107,6 +110,15 @@ func extractHTML(ctx context.Context, path, contentType string, tb *textBuf) (*R
 					pre++
 				} else if pre > 0 {
 					pre--
+				}
+			case a == atom.H1 && skip == 0 && !inHead && !hasH1:
+				// The first <h1> with text is the page's heading.
+				if tt == html.StartTagToken {
+					inH1 = true
+					heading.Reset()
+				} else if inH1 {
+					inH1 = false
+					hasH1 = strings.TrimSpace(heading.String()) != ""
 				}
 			}
 			if skip > 0 || inHead {
@@ -143,10 +155,13 @@ func extractHTML(ctx context.Context, path, contentType string, tb *textBuf) (*R
 					brk = false
 				}
 				tb.WriteString(strings.ReplaceAll(s, "\f", "\n"))
+				if inH1 {
+					heading.add([]byte(s))
+				}
 			}
 		}
 	}
-	return &Result{Title: title.String()}, nil
+	return &Result{Title: title.String(), Heading: heading.String()}, nil
 }
 
 // collapseSpace turns each run of HTML whitespace in b into one space:

@@ -317,8 +317,8 @@ func (p *pkg) fail(err error) error {
 // into tb: runs of text (w:t, a:t), tabs, line breaks, paragraphs as lines
 // and tables as tab-separated cells in lines. Property elements (*Pr),
 // slide-number and date fields, and mc:Fallback (a copy of the content for
-// older readers) are skipped.
-func writeMarkup(s *xmlStream, tb *textBuf) error {
+// older readers) are skipped. w, if not nil, is told every token read.
+func writeMarkup(s *xmlStream, tb *textBuf, w watcher) error {
 	inText := false
 	skip := 0  // depth inside a skipped element
 	cells := 0 // depth of table cells: paragraphs in a cell end with a space
@@ -328,6 +328,9 @@ func writeMarkup(s *xmlStream, tb *textBuf) error {
 			return nil
 		} else if err != nil {
 			return err
+		}
+		if w != nil {
+			w.token(tok)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -26,7 +26,7 @@ type pdfInfo struct {
 
 // extractPDF reads a PDF with poppler's pdfinfo and pdftotext, run as
 // subprocesses so that a crash or runaway allocation in the parser hits
-// only them.
+// only them: its title, text, and heading (see pdfHeading).
 func (x *Extractor) extractPDF(ctx context.Context, l Limits, path string, tb *textBuf) (*Result, error) {
 	pdftotext, err := lookTool(x.PDFToText, "pdftotext")
 	if err != nil {
@@ -48,7 +48,11 @@ func (x *Extractor) extractPDF(ctx context.Context, l Limits, path string, tb *t
 	if err := pdfFailure(ctx, "pdftotext", run); err != nil {
 		return nil, err
 	}
-	return &Result{Title: info.title, Pages: info.pages, Truncated: info.pages > l.MaxPages}, nil
+	heading, err := pdfHeading(ctx, l, pdftotext, abs)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Title: info.title, Heading: heading, Pages: info.pages, Truncated: info.pages > l.MaxPages}, nil
 }
 
 // pdfInfo runs pdfinfo on the PDF at path.

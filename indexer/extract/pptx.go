@@ -12,7 +12,8 @@ import (
 )
 
 // extractPPTX reads a PowerPoint presentation: each slide's text, its
-// SmartArt text and its speaker notes, slides separated by "\f".
+// SmartArt text and its speaker notes, slides separated by "\f"; the
+// title, and the first slide's title as the heading.
 func extractPPTX(ctx context.Context, l Limits, path string, tb *textBuf) (*Result, error) {
 	p, err := openPackage(ctx, l, path, "presentation")
 	if err != nil {
@@ -25,6 +26,7 @@ func extractPPTX(ctx context.Context, l Limits, path string, tb *textBuf) (*Resu
 		return nil, p.fail(err)
 	}
 	res := &Result{Pages: len(slides)}
+	title := &slideTitle{}
 	var processed, failed int
 	var firstErr error
 	for i, slide := range slides {
@@ -42,8 +44,12 @@ func extractPPTX(ctx context.Context, l Limits, path string, tb *textBuf) (*Resu
 			tb.WriteString("\f")
 		}
 		processed++
+		var w watcher
+		if i == 0 {
+			w = title
+		}
 		// A damaged slide loses its text, not the whole deck's.
-		if err := writeSlide(p, slide, tb); err != nil {
+		if err := writeSlide(p, slide, tb, w); err != nil {
 			if err := optional(err); err != nil {
 				return nil, p.fail(err)
 			}
@@ -59,6 +65,7 @@ func extractPPTX(ctx context.Context, l Limits, path string, tb *textBuf) (*Resu
 	if res.Title, err = p.title(); err != nil {
 		return nil, p.fail(err)
 	}
+	res.Heading = title.found
 	return res, nil
 }
 
@@ -146,13 +153,14 @@ func numberedSlides(p *pkg) []string {
 }
 
 // writeSlide writes the text of one slide, then of its SmartArt diagrams,
-// then its notes. Missing or damaged diagrams and notes are skipped.
-func writeSlide(p *pkg, slide string, tb *textBuf) error {
+// then its notes. Missing or damaged diagrams and notes are skipped. w, if
+// not nil, watches the slide itself.
+func writeSlide(p *pkg, slide string, tb *textBuf, w watcher) error {
 	s, err := p.xml(slide)
 	if err != nil {
 		return err
 	}
-	err = writeMarkup(s, tb)
+	err = writeMarkup(s, tb, w)
 	s.close()
 	if err != nil {
 		return err
@@ -189,5 +197,5 @@ func writePart(p *pkg, name string, tb *textBuf) error {
 	}
 	defer s.close()
 	tb.WriteString("\n\n")
-	return optional(writeMarkup(s, tb))
+	return optional(writeMarkup(s, tb, nil))
 }
