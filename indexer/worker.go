@@ -167,12 +167,17 @@ func (w *Worker) index(ctx context.Context, job *stagecraft.IndexJob) error {
 	if err != nil {
 		return err
 	}
+	// The title of an asset uploaded without one follows its current
+	// version; SaveIndexResult sets it only while nobody has edited it.
+	// The cached title is judged again: text cached before titles were
+	// judged holds the document's title as it was ("Slide 1").
 	res := &stagecraft.IndexResult{OrgID: a.OrgID, AssetID: a.ID, VersionID: v.ID, Status: stagecraft.IndexIndexed,
-		Error: text.Note, ThumbnailKey: thumb, Pages: text.Pages, DocumentTitle: text.Title}
+		Error: text.Note, ThumbnailKey: thumb, Pages: text.Pages,
+		DocumentTitle: stagecraft.DefaultTitle(text.Title, "", v.Filename)}
 	if text.Failed {
 		res.Status = stagecraft.IndexFailed
 	}
-	doc := searchDoc(a, text)
+	doc := searchDoc(a, text, res.DocumentTitle)
 	var cut bool
 	if doc.Body, cut = stagecraft.TruncateText(doc.Body, stagecraft.MaxIndexedText); cut && res.Error == "" {
 		res.Error = noteTruncated
@@ -229,7 +234,10 @@ func (w *Worker) read(ctx context.Context, a *stagecraft.Asset) (*stagecraft.Ass
 	var xerr *extract.Error
 	switch {
 	case err == nil:
-		text.Title, text.Body, text.Language, text.Truncated = res.Title, res.Text, res.Language, res.Truncated
+		// The cache keeps the name the document gives itself, its own
+		// title or its heading, or "" when neither names it.
+		text.Title = stagecraft.DocumentTitle(res.Title, res.Heading, v.Filename)
+		text.Body, text.Language, text.Truncated = res.Text, res.Language, res.Truncated
 		if res.Pages > 0 {
 			pages := res.Pages
 			text.Pages = &pages
@@ -309,10 +317,13 @@ func (w *Worker) removeTemp(path string) {
 	}
 }
 
-func searchDoc(a *stagecraft.Asset, t *stagecraft.AssetText) *stagecraft.SearchDoc {
+// searchDoc returns the search document of a, with its text t.
+// defaultTitle replaces a title nobody has chosen, as SaveIndexResult
+// does on the asset.
+func searchDoc(a *stagecraft.Asset, t *stagecraft.AssetText, defaultTitle string) *stagecraft.SearchDoc {
 	title := a.Title
-	if a.TitleFromFilename && t.Title != "" {
-		title = t.Title
+	if a.TitleFromFilename {
+		title = defaultTitle
 	}
 	return &stagecraft.SearchDoc{
 		AssetID: a.ID, OrgID: a.OrgID, Title: title, Description: a.Description, Tags: a.Tags,
