@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import type { FacetName, Taxonomy } from '../api/types';
 import { label, terms } from '../lib/taxonomy';
 
@@ -49,8 +49,11 @@ export function MultiSelect({ tax, facet, value, onChange, ariaLabel, disabled }
   const cls = facet === 'stages' ? 'stage' : facet === 'personas' ? 'persona' : '';
   return (
     <details className="multi" ref={ref} onToggle={(e) => { if (!e.currentTarget.open) commit(); }}>
-      <summary aria-label={ariaLabel} aria-disabled={disabled} onClick={(e) => disabled && e.preventDefault()}>
-        {value.length ? value.map((k) => <span key={k} className={`chip ${cls}`}>{label(tax, facet, k)}</span>)
+      {/* The name holds the visible text too, so speech input can say what it sees. */}
+      <summary aria-label={`${ariaLabel}: ${value.length ? value.map((k) => label(tax, facet, k)).join(' ') : '+ add'}`}
+        aria-disabled={disabled} onClick={(e) => disabled && e.preventDefault()}>
+        {/* Spaces between the chips keep their words apart in the text read out. */}
+        {value.length ? value.map((k, i) => <Fragment key={k}>{i > 0 && ' '}<span className={`chip ${cls}`}>{label(tax, facet, k)}</span></Fragment>)
           : <span className="add-chip">+ add</span>}
       </summary>
       {/* Keyed by the value: after a save (or a failed one) the boxes show it again. */}

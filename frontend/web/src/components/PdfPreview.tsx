@@ -38,7 +38,9 @@ export function PdfPreview({ data, title }: { data: Blob; title: string }) {
   if (!doc) return <div className="preview"><Spinner label="Rendering preview" /></div>;
   const pages = Array.from({ length: Math.min(shown, doc.numPages) }, (_, i) => i + 1);
   return (
-    <div className="preview" aria-label={`Preview of ${title}`}>
+    // A scrolling region is focusable so the keyboard can scroll it too.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+    <div className="preview" role="region" aria-label={`Preview of ${title}`} tabIndex={0}>
       {pages.map((n) => (
         <PdfPage key={n} doc={doc} number={n} total={doc.numPages} />
       ))}

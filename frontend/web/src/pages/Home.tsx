@@ -143,7 +143,8 @@ function DealPanel({ deal, tax }: { deal: Deal; tax?: Taxonomy }) {
           <div className="results">
             {recs.data.items.map((r) => (
               <article key={r.asset.id} className="result" aria-label={r.asset.title}>
-                <Link to={`/assets/${r.asset.id}?deal=${deal.id}`} tabIndex={-1}><Thumbnail asset={r.asset} /></Link>
+                {/* The title's link says where it goes; this one is a larger target for the mouse only. */}
+                <Link to={`/assets/${r.asset.id}?deal=${deal.id}`} tabIndex={-1} aria-hidden="true"><Thumbnail asset={r.asset} /></Link>
                 <div>
                   <h3><Link to={`/assets/${r.asset.id}?deal=${deal.id}`}>{r.asset.title}</Link></h3>
                   <p className="snippet" style={{ marginTop: 2 }}>

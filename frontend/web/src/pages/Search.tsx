@@ -144,7 +144,7 @@ function Result({ hit, tax, dealID }: { hit: SearchHit; tax?: Taxonomy; dealID?:
   const snippet = hit.highlights?.text ? highlight(hit.highlights.text) : a.description;
   return (
     <article className="result" aria-label={a.title}>
-      <Link to={`/assets/${a.id}${dealID ? `?deal=${dealID}` : ''}`} tabIndex={-1}>
+      <Link to={`/assets/${a.id}${dealID ? `?deal=${dealID}` : ''}`} tabIndex={-1} aria-hidden="true">
         <Thumbnail asset={a} />
       </Link>
       <div>
