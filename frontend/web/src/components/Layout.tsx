@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useUser } from '../auth';
 import { Bell } from './Bell';
 import { ErrorBoundary } from './ErrorBoundary';
+import { UploadProvider, UploadStatus } from './Uploads';
 
 function initials(name: string, email: string): string {
   const src = name.trim() || email;
@@ -88,12 +89,15 @@ export function Layout() {
           <AccountMenu />
         </div>
       </header>
-      <main id="main" className="main" tabIndex={-1}>
-        {/* Keyed by page, so moving to another page clears an error. */}
-        <ErrorBoundary key={location.pathname}>
-          <Outlet />
-        </ErrorBoundary>
-      </main>
+      <UploadProvider>
+        <main id="main" className="main" tabIndex={-1}>
+          {/* Keyed by page, so moving to another page clears an error. */}
+          <ErrorBoundary key={location.pathname}>
+            <Outlet />
+          </ErrorBoundary>
+        </main>
+        <UploadStatus />
+      </UploadProvider>
     </>
   );
 }

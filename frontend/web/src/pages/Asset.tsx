@@ -10,13 +10,14 @@ import { PageBars } from '../components/PageBars';
 import { attentionBars } from '../lib/visits';
 import { useAuth } from '../auth';
 import { AssetActions } from '../components/AssetActions';
+import { AssetEditForm } from '../components/AssetEdit';
 import { IndexBadge, PreviewBadge, StatusBadge, TermChips } from '../components/Badges';
 import { PageImages } from '../components/PageImages';
 import { UsageChart } from '../components/Charts';
 import { MultiSelect } from '../components/MultiSelect';
 import { PdfPreview } from '../components/PdfPreview';
 import { Thumbnail } from '../components/Thumbnail';
-import { Empty, ErrorState, Loading, useToast } from '../components/ui';
+import { Empty, ErrorState, Loading, PencilIcon, useToast } from '../components/ui';
 import { errorMessage } from '../api/client';
 import { bytes, date, duration, interval, money, num, percent, plural, points, relativeTime } from '../lib/format';
 import { label } from '../lib/taxonomy';
@@ -49,6 +50,7 @@ export default function AssetPage() {
     }
   }, [asset.data, id, dealID]);
 
+  const [editing, setEditing] = useState(false);
   if (asset.error) return <ErrorState error={asset.error} retry={() => void asset.refetch()} />;
   if (!asset.data) return <Loading />;
   const a = asset.data;
@@ -57,12 +59,23 @@ export default function AssetPage() {
   return (
     <>
       <div className="page-head">
-        <div>
+        <div className="asset-head">
           <div className="muted small"><Link to="/search">Search</Link> / {a.type.toUpperCase()}</div>
-          <h1>{a.title}</h1>
-          {a.description && <p>{a.description}</p>}
+          {editing ? <AssetEditForm asset={a} onDone={() => setEditing(false)} /> : (
+            <>
+              <div className="row" style={{ alignItems: 'flex-start' }}>
+                <h1>{a.title}</h1>
+                {manager && (
+                  <button className="btn small ghost" onClick={() => setEditing(true)} aria-label="Edit title, description and tags">
+                    <PencilIcon /> Edit
+                  </button>
+                )}
+              </div>
+              {a.description ? <p>{a.description}</p> : manager && <p className="faint">No description yet.</p>}
+            </>
+          )}
         </div>
-        <AssetActions asset={a} dealID={dealID} showPreview={false} />
+        {!editing && <AssetActions asset={a} dealID={dealID} showPreview={false} />}
       </div>
       <div className="split-wide">
         <div>
@@ -148,7 +161,8 @@ function FilePreview({ asset }: { asset: Asset }) {
   if (content.error) return <div className="alert warn">The preview could not be loaded: {errorMessage(content.error)}</div>;
   if (blob?.type === 'application/pdf') return <PdfPreview data={blob} title={asset.title} />;
   if (text !== undefined) return <pre className="panel" style={{ whiteSpace: 'pre-wrap', maxHeight: '70vh', overflow: 'auto' }}>{text}</pre>;
-  return url ? <div className="preview"><img src={url} alt={asset.title} /></div> : null;
+  // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- it scrolls: the keyboard must reach it
+  return url ? <div className="preview" role="region" aria-label={`Preview of ${asset.title}`} tabIndex={0}><img src={url} alt={asset.title} /></div> : null;
 }
 
 const facets: { facet: FacetName; key: keyof AssetPatch & keyof Asset; title: string }[] = [

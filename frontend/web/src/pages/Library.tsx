@@ -1,17 +1,18 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/client';
 import { useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
-import type { AssetPatch, UploadMeta } from '../api/endpoints';
+import type { AssetPatch } from '../api/endpoints';
 import type { Asset, AssetStatus, Taxonomy } from '../api/types';
+import { AssetEditDialog } from '../components/AssetEdit';
 import { IndexBadge, PreviewBadge } from '../components/Badges';
 import { MultiSelect } from '../components/MultiSelect';
 import { Thumbnail } from '../components/Thumbnail';
+import { UploadList, useUploads } from '../components/Uploads';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
 import { bytes, fromDateInput, relativeTime, toDateInput, plural } from '../lib/format';
-import { fraction, nextToStart, uploadReducer } from '../lib/uploadQueue';
 import { TabPanel, Tabs, useTabs } from '../components/Tabs';
 
 const pageSize = 25;
@@ -90,6 +91,7 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
   const toast = useToast();
   const fileInput = useRef<HTMLInputElement>(null);
   const [versionProgress, setVersionProgress] = useState<number | null>(null);
+  const [editing, setEditing] = useState(false);
   const patch = useMutation({
     mutationFn: (p: AssetPatch) => api.patchAsset(asset.id, p),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['assets'] }),
@@ -132,7 +134,9 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
             <div className="faint small">
               {asset.current_version.filename} · {bytes(asset.current_version.size)} · v{asset.current_version.number} · {relativeTime(asset.updated_at)}
             </div>
-            <div className="chips"><IndexBadge asset={asset} /> <PreviewBadge asset={asset} /></div>
+            {asset.description && <div className="small muted clamp-2">{asset.description}</div>}
+            <div className="chips"><IndexBadge asset={asset} /> <PreviewBadge asset={asset} />
+              {asset.tags.map((t) => <span key={t} className="chip">{t}</span>)}</div>
           </div>
         </div>
       </td>
@@ -158,11 +162,13 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
           }} />
       </td>
       <td className="nowrap">
+        {editing && <AssetEditDialog asset={asset} onClose={() => setEditing(false)} />}
         <input ref={fileInput} type="file" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) void newVersion(f); e.target.value = ''; }} />
         {versionProgress !== null ? (
           <span className="small muted">Uploading {Math.round(versionProgress * 100)}%</span>
         ) : (
           <div className="btn-row" style={{ flexDirection: 'column', alignItems: 'stretch', gap: 4 }}>
+            <button className="btn small" onClick={() => setEditing(true)} aria-label={`Edit title, description and tags of ${asset.title}`}>Edit</button>
             <button className="btn small" onClick={() => fileInput.current?.click()} disabled={archived}>New version</button>
             {!archived && (
               <button className="btn small danger" disabled={archive.isPending}
@@ -177,48 +183,17 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
   );
 }
 
-let nextID = 1;
-const parallelUploads = 2;
-
-/** Uploader takes files dropped or chosen, uploads two at a time with a
- * progress bar each, and tags the batch with the stages and personas
- * chosen beforehand. */
+/** Uploader takes files dropped or chosen and hands them to the upload
+ * queue, tagged with the stages and personas chosen beforehand; the
+ * queue uploads two at a time and lists each file below. */
 function Uploader({ tax }: { tax?: Taxonomy }) {
-  const [items, dispatch] = useReducer(uploadReducer, []);
-  // The files waiting or uploading, with the tags chosen when they were added.
-  const files = useRef(new Map<number, { file: File; meta: UploadMeta }>());
+  const uploads = useUploads();
   const [over, setOver] = useState(false);
   const [stages, setStages] = useState<string[]>([]);
   const [personas, setPersonas] = useState<string[]>([]);
   const [status, setStatus] = useState<AssetStatus>('published');
   const input = useRef<HTMLInputElement>(null);
-  const qc = useQueryClient();
-
-  const add = (list: FileList | File[]) => {
-    const arr = Array.from(list);
-    if (!arr.length) return;
-    const batch = arr.map((f) => {
-      const id = nextID++;
-      files.current.set(id, { file: f, meta: { stages, personas, status } });
-      return { id, name: f.name, size: f.size };
-    });
-    dispatch({ type: 'add', items: batch });
-  };
-
-  useEffect(() => {
-    for (const item of nextToStart(items, parallelUploads)) {
-      const queued = files.current.get(item.id);
-      if (!queued) continue;
-      dispatch({ type: 'start', id: item.id });
-      api.uploadAsset(queued.file, queued.meta, (p) => dispatch({ type: 'progress', id: item.id, loaded: p.loaded }))
-        .then((a) => {
-          dispatch({ type: 'done', id: item.id, assetID: a.id });
-          void qc.invalidateQueries({ queryKey: ['assets'] });
-        })
-        .catch((err: unknown) => dispatch({ type: 'failed', id: item.id, error: errorMessage(err) }))
-        .finally(() => files.current.delete(item.id));
-    }
-  }, [items, qc]);
+  const add = (list: FileList | File[]) => uploads.add(list, { stages, personas, status });
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -248,31 +223,7 @@ function Uploader({ tax }: { tax?: Taxonomy }) {
           </label>
         </div>
       </div>
-      {items.length > 0 && (
-        <div className="uploads" aria-live="polite">
-          {items.map((i) => (
-            <div key={i.id} className="upload-item">
-              <div style={{ minWidth: 0 }}>
-                <div style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                  {i.assetID ? <Link to={`/assets/${i.assetID}`}>{i.name}</Link> : i.name}
-                </div>
-                {i.error && <div className="small" style={{ color: 'var(--bad)' }} role="alert">{i.error}</div>}
-              </div>
-              <div className={`progress ${i.state}`} role="progressbar" aria-label={`Upload of ${i.name}`}
-                aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction(i) * 100)}>
-                <div style={{ width: `${fraction(i) * 100}%` }} />
-              </div>
-              <div className="small muted">
-                {i.state === 'queued' ? 'Waiting' : i.state === 'uploading' ? `${Math.round(fraction(i) * 100)}% of ${bytes(i.size)}` :
-                  i.state === 'done' ? 'Uploaded' : 'Failed'}
-              </div>
-            </div>
-          ))}
-          {items.every((i) => i.state === 'done' || i.state === 'failed') && (
-            <div><button className="btn small ghost" onClick={() => dispatch({ type: 'clear' })}>Clear finished</button></div>
-          )}
-        </div>
-      )}
+      <UploadList />
     </section>
   );
 }

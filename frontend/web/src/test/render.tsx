@@ -6,6 +6,7 @@ import { vi } from 'vitest';
 import { AuthProvider } from '../auth';
 import { ToastProvider } from '../components/ui';
 import type { Session, User } from '../api/types';
+import { UploadProvider } from '../components/Uploads';
 
 export const rep: User = { id: 'u-rep', org_id: 'o1', email: 'rep@example.com', name: 'Rita Rep', role: 'rep' };
 export const marketer: User = { id: 'u-mk', org_id: 'o1', email: 'mk@example.com', name: 'Mia Marketer', role: 'marketer' };
@@ -50,12 +51,14 @@ export function renderApp(ui: ReactElement, { path = '/test', route = '*' }: { p
       <MemoryRouter initialEntries={[path]}>
         <AuthProvider>
           <ToastProvider>
-            <Routes>
-              <Route path={route} element={ui} />
-              <Route path="/login" element={<div>login page</div>} />
-              <Route path="/" element={<div>home page</div>} />
-            </Routes>
-            <LocationProbe />
+            <UploadProvider>
+              <Routes>
+                <Route path={route} element={ui} />
+                <Route path="/login" element={<div>login page</div>} />
+                <Route path="/" element={<div>home page</div>} />
+              </Routes>
+              <LocationProbe />
+            </UploadProvider>
           </ToastProvider>
         </AuthProvider>
       </MemoryRouter>
