@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // User is a person who signs in to an organisation.
@@ -129,6 +130,46 @@ func (u *UserUpdate) Validate() error {
 	return nil
 }
 
+// UserFilter selects an organisation's users. Zero values do not filter.
+type UserFilter struct {
+	OrgID string
+	// Query keeps the users whose name or email contains every word of
+	// it, ignoring case.
+	Query    string
+	Role     Role
+	Disabled *bool
+	// Email keeps the user with exactly this (normalised) address.
+	Email string
+	// Limit 0 means no limit: every matching user.
+	Limit  int
+	Offset int
+}
+
+// Validate checks the filter, naming the field at fault.
+func (f *UserFilter) Validate() error {
+	if f.Role != "" && !f.Role.Valid() {
+		return errInvalidRole()
+	}
+	return ValidateListQuery(f.Query)
+}
+
+// MaxListQueryLength is the longest search text (?q=) of a list, in
+// characters: enough for a name, an email or a few words of a title.
+const MaxListQueryLength = 200
+
+// ValidateListQuery checks the search text of a list, which storage
+// matches as words within names, emails and titles: at most
+// MaxListQueryLength characters of text PostgreSQL can store.
+func ValidateListQuery(q string) error {
+	if !StorableText(q) {
+		return fieldErrorf("q", "q must be UTF-8 text without NUL characters.")
+	}
+	if utf8.RuneCountInString(q) > MaxListQueryLength {
+		return fieldErrorf("q", "q must be at most %d characters.", MaxListQueryLength)
+	}
+	return nil
+}
+
 // NormalizeEmail trims and lower-cases an email address.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
@@ -160,8 +201,10 @@ type UserService interface {
 	CountOrganisations(ctx context.Context) (int, error)
 	// CreateUser adds a user to orgID. Returns ECONFLICT on a duplicate email.
 	CreateUser(ctx context.Context, orgID string, n NewUser, passwordHash string) (*User, error)
-	// FindUsers lists the users of orgID by email.
-	FindUsers(ctx context.Context, orgID string) ([]*User, error)
+	// FindUsers returns a page of the users f selects, by name (a user
+	// without one by email), then email, and the number matching. Limit
+	// 0 returns every match. Returns EINVALID if f does not validate.
+	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
 	// FindUserByID returns ENOTFOUND unless the user exists.
 	FindUserByID(ctx context.Context, id string) (*User, error)
 	// UpdateUser applies upd to the user id of orgID and returns the user.

@@ -82,14 +82,13 @@ func (s *Server) dealOwner(ctx context.Context, user *stagecraft.User, email str
 	if email == user.Email {
 		return &stagecraft.DealOwner{ID: user.ID, Email: user.Email, Name: user.Name}, nil
 	}
-	users, err := s.Users.FindUsers(ctx, user.OrgID)
+	users, _, err := s.Users.FindUsers(ctx, stagecraft.UserFilter{OrgID: user.OrgID, Email: email, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range users {
-		if u.Email == email {
-			return &stagecraft.DealOwner{ID: u.ID, Email: u.Email, Name: u.Name}, nil
-		}
+	if len(users) == 1 {
+		u := users[0]
+		return &stagecraft.DealOwner{ID: u.ID, Email: u.Email, Name: u.Name}, nil
 	}
 	return nil, stagecraft.Errorf(stagecraft.EINVALID, "owner_email: no user of this organisation has the email %q.", email).
 		WithDetails(map[string]any{"field": "owner_email"})
@@ -274,7 +273,8 @@ func (s *Server) handleDealImport(c *gin.Context) {
 	// goes away still stops it: reading the body then fails.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), importTimeout)
 	defer cancel()
-	users, err := s.Users.FindUsers(ctx, user.OrgID)
+	// The whole roster: rows name owners by email or by name.
+	users, _, err := s.Users.FindUsers(ctx, stagecraft.UserFilter{OrgID: user.OrgID})
 	if err != nil {
 		Error(c, err)
 		return

@@ -328,8 +328,10 @@ func (s *Server) now() time.Time {
 }
 
 // page answers a list endpoint whose items are few enough to fetch whole
-// (a user's tokens, an asset's versions, an organisation's users): it
-// applies ?limit= and ?offset= and reports the total.
+// (a user's tokens, an organisation's tokens, an asset's versions): it
+// applies ?limit= and ?offset= and reports the total, so nothing past the
+// page is lost from sight. Lists that grow with the organisation (users,
+// deals, links) page in the database instead.
 func page[T any](c *gin.Context, items []T) {
 	limit, offset, err := listParams(c)
 	if err != nil {

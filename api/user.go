@@ -141,18 +141,46 @@ func (s *Server) handleUserCreate(c *gin.Context) {
 	c.JSON(http.StatusCreated, toUserResponse(u))
 }
 
-// handleUserList handles GET /api/v1/users (admin).
+// UserList is the body of GET /api/v1/users.
+type UserList struct {
+	Items []*UserResponse `json:"items"`
+	Total int             `json:"total"`
+}
+
+// handleUserList handles GET /api/v1/users?q=&role=&disabled= (admin): a
+// page of the organisation's users by name, then email.
 func (s *Server) handleUserList(c *gin.Context) {
-	users, err := s.Users.FindUsers(c.Request.Context(), currentUser(c).OrgID)
+	limit, offset, err := listParams(c)
 	if err != nil {
 		Error(c, err)
 		return
 	}
-	out := make([]*UserResponse, len(users))
-	for i, u := range users {
-		out[i] = toUserResponse(u)
+	f := stagecraft.UserFilter{OrgID: currentUser(c).OrgID, Query: c.Query("q"),
+		Role: stagecraft.Role(c.Query("role")), Limit: limit, Offset: offset}
+	switch v := c.Query("disabled"); v {
+	case "":
+	case "true", "false":
+		d := v == "true"
+		f.Disabled = &d
+	default:
+		Error(c, stagecraft.Errorf(stagecraft.EINVALID, "disabled must be true or false.").
+			WithDetails(map[string]any{"field": "disabled"}))
+		return
 	}
-	page(c, out)
+	if err := f.Validate(); err != nil {
+		Error(c, err)
+		return
+	}
+	users, total, err := s.Users.FindUsers(c.Request.Context(), f)
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	out := UserList{Items: make([]*UserResponse, len(users)), Total: total}
+	for i, u := range users {
+		out.Items[i] = toUserResponse(u)
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // handleUserPatch handles PATCH /api/v1/users/:id (admin): a user's name,

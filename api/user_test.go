@@ -1,16 +1,21 @@
 package api_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
 
-	"github.com/stagecraft/stagecraft/auth"
-
+	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/api"
+	"github.com/stagecraft/stagecraft/auth"
 )
 
 func TestLogin(t *testing.T) {
@@ -280,4 +285,168 @@ func TestUserPatch(t *testing.T) {
 	if u.Role != "marketer" || u.Name != e.marketer.Name {
 		t.Errorf("after an empty patch = %+v", u)
 	}
+}
+
+// listHostile are names and titles a list's search must match literally:
+// LIKE's wildcards and escape character, quotes and text beyond ASCII,
+// each beside a decoy the unescaped pattern would also match.
+var listHostile = []string{"100% Pure", "1000 Pure", "snake_case", "snakeXcase", `back\slash`, "backslash",
+	`O'Brien "Bob"`, "Zoë École"}
+
+// listHostileQueries map search text to the listHostile entries found.
+var listHostileQueries = map[string][]string{
+	"%":         {"100% Pure"},
+	"_":         {"snake_case"},
+	"e_c":       {"snake_case"},
+	`\`:         {`back\slash`},
+	`k\s`:       {`back\slash`},
+	`"bob" o'`:  {`O'Brien "Bob"`},
+	"ZOË école": {"Zoë École"},
+	" pure  ":   {"100% Pure", "1000 Pure"},
+	"pure 100%": {"100% Pure"},
+}
+
+// listPage is a page of any list answered with items and a total.
+type listPage struct {
+	Items []struct {
+		ID    string `json:"id"`
+		Name  string `json:"name"`
+		Title string `json:"title"`
+	} `json:"items"`
+	Total int `json:"total"`
+}
+
+// pageAll reads path (which holds a query string) limit items at a time
+// by offset until a page comes short, checking that every page reports
+// the same total and that the pages hold that many distinct items, and
+// returns the items' ids in order.
+func (e *env) pageAll(token, path string, limit int) []string {
+	e.t.Helper()
+	var ids []string
+	seen := map[string]bool{}
+	total := -1
+	for offset := 0; ; offset += limit {
+		var p listPage
+		e.json(e.do("GET", fmt.Sprintf("%s&limit=%d&offset=%d", path, limit, offset), token, nil), http.StatusOK, &p)
+		if total >= 0 && p.Total != total {
+			e.t.Fatalf("%s at %d: total %d, the first page said %d", path, offset, p.Total, total)
+		}
+		total = p.Total
+		for _, it := range p.Items {
+			if seen[it.ID] {
+				e.t.Fatalf("%s: %s on two pages", path, it.ID)
+			}
+			seen[it.ID] = true
+			ids = append(ids, it.ID)
+		}
+		if len(p.Items) < limit {
+			break
+		}
+	}
+	if len(ids) != total {
+		e.t.Errorf("%s: the pages hold %d items, their total says %d", path, len(ids), total)
+	}
+	return ids
+}
+
+// checkListQueryRefused checks that path refuses hostile or oversized
+// input with a 400 naming the field.
+func (e *env) checkListQueryRefused(token, path string, more map[string]string) {
+	e.t.Helper()
+	bad := map[string]string{
+		"q=" + strings.Repeat("x", 201): "q",
+		"q=a%00b":                       "q",
+		"q=%FF":                         "q",
+		"limit=101":                     "",
+		"limit=0":                       "",
+		"offset=-1":                     "",
+	}
+	for k, v := range more {
+		bad[k] = v
+	}
+	for query, field := range bad {
+		ae := e.fail(e.do("GET", path+"?"+query, token, nil), http.StatusBadRequest, "invalid_input")
+		if field != "" && ae.Error.Details["field"] != field {
+			e.t.Errorf("%s?%.40s: details %v, want field %s", path, query, ae.Error.Details, field)
+		}
+	}
+	// The longest search is 200 characters, not bytes.
+	e.json(e.do("GET", path+"?q="+url.QueryEscape(strings.Repeat("é", 200)), token, nil), http.StatusOK, nil)
+}
+
+// TestUserList: the admin's users table pages past a hundred, searches
+// name and email literally, filters by role and state, and never shows
+// another organisation's users (who have the same names).
+func TestUserList(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	otherOrg, _, otherTok := e.newOrg("Other")
+	for _, org := range []string{e.org, otherOrg} {
+		for i, name := range listHostile {
+			_, err := e.db.CreateUser(ctx, org, stagecraft.NewUser{Name: name, Role: stagecraft.RoleRep,
+				Email: fmt.Sprintf("hostile-%d-%s@example.com", i, uuid.NewString()[:8])}, "hash")
+			must(t, err)
+		}
+		// 110 more, 30 of one name.
+		_, err := e.db.Pool.Exec(ctx, `
+			INSERT INTO users (org_id, email, name, role, password_hash)
+			SELECT $1, format('bulk-%s-%s@example.com', md5(i::text), $2::text),
+			       CASE WHEN i <= 30 THEN 'Same Name' ELSE format('Bulk %s', lpad(i::text, 3, '0')) END, 'marketer', 'hash'
+			FROM generate_series(1, 110) i`, org, uuid.NewString()[:8])
+		must(t, err)
+	}
+	const everyone = 3 + 8 + 110
+
+	names := func(query string) []string {
+		t.Helper()
+		var p listPage
+		e.json(e.do("GET", "/api/v1/users?limit=100&"+query, e.adminTok, nil), http.StatusOK, &p)
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.Name)
+		}
+		if len(out) != p.Total {
+			t.Errorf("%s: %d items of %d", query, len(out), p.Total)
+		}
+		return out
+	}
+	for q, want := range listHostileQueries {
+		if got := names("q=" + url.QueryEscape(q)); !slices.Equal(got, want) {
+			t.Errorf("q=%s: %q, want %q", q, got, want)
+		}
+	}
+	if got := names("q=" + url.QueryEscape(e.rep.Email)); !slices.Equal(got, []string{"rep"}) {
+		t.Errorf("by email: %q", got)
+	}
+	if got := names("role=admin"); !slices.Equal(got, []string{"Admin"}) {
+		t.Errorf("admins: %q", got)
+	}
+	var disabled api.UserResponse
+	e.json(e.do("PATCH", "/api/v1/users/"+e.rep.ID, e.adminTok, map[string]any{"disabled": true}), http.StatusOK, &disabled)
+	if got := names("disabled=true"); !slices.Equal(got, []string{"rep"}) {
+		t.Errorf("disabled: %q", got)
+	}
+	if got := names("disabled=false&role=rep&q=snake"); !slices.Equal(got, []string{"snake_case", "snakeXcase"}) {
+		t.Errorf("active reps named snake: %q", got)
+	}
+
+	for _, limit := range []int{100, 11, 40} {
+		if ids := e.pageAll(e.adminTok, "/api/v1/users?", limit); len(ids) != everyone {
+			t.Errorf("pages of %d: %d users, want %d", limit, len(ids), everyone)
+		}
+	}
+	if ids := e.pageAll(e.adminTok, "/api/v1/users?q=bulk", 55); len(ids) != 110 { // an exact multiple
+		t.Errorf("searched: %d users, want 110", len(ids))
+	}
+	if ids := e.pageAll(otherTok, "/api/v1/users?q=example.com", 100); len(ids) != 1+8+110 {
+		t.Errorf("the other organisation: %d users, want %d", len(ids), 1+8+110)
+	}
+	var past listPage
+	e.json(e.do("GET", "/api/v1/users?offset=500", e.adminTok, nil), http.StatusOK, &past)
+	if len(past.Items) != 0 || past.Total != everyone {
+		t.Errorf("past the end: %d items, total %d", len(past.Items), past.Total)
+	}
+
+	e.checkListQueryRefused(e.adminTok, "/api/v1/users", map[string]string{"role=boss": "role", "disabled=maybe": "disabled"})
+	e.fail(e.do("GET", "/api/v1/users?q=x", e.marketerTok, nil), http.StatusForbidden, "forbidden")
 }

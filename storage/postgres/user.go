@@ -93,17 +93,53 @@ func userErr(err error, email string) error {
 	return err
 }
 
-// FindUsers lists an organisation's users.
-func (db *DB) FindUsers(ctx context.Context, orgID string) ([]*stagecraft.User, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY email`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("find users: %w", mapErr(err))
+// FindUsers returns a page of an organisation's users, by name (or
+// email, for a user without a name, so each sits where lists show them),
+// then email and id, so that pages neither skip nor repeat anyone.
+func (db *DB) FindUsers(ctx context.Context, f stagecraft.UserFilter) ([]*stagecraft.User, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
 	}
-	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*stagecraft.User, error) { return scanUser(r) })
-	if err != nil {
-		return nil, fmt.Errorf("find users: %w", mapErr(err))
+	where, args := []string{"org_id = $1"}, []any{f.OrgID}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	for _, p := range containsPatterns(f.Query) {
+		p := arg(p)
+		where = append(where, "(name ILIKE "+p+" OR email ILIKE "+p+")")
 	}
-	return users, nil
+	if f.Role != "" {
+		where = append(where, "role = "+arg(f.Role))
+	}
+	if f.Disabled != nil {
+		where = append(where, "(disabled_at IS NOT NULL) = "+arg(*f.Disabled))
+	}
+	if f.Email != "" {
+		where = append(where, "email = "+arg(f.Email))
+	}
+	cond := strings.Join(where, " AND ")
+	filterArgs := len(args)
+	// lower(): the database's collation may order by bytes (C), which
+	// would put every capital before every lower-case letter.
+	q := `SELECT ` + userColumns + `, count(*) OVER () FROM users WHERE ` + cond +
+		` ORDER BY lower(coalesce(nullif(name, ''), email)), email, id`
+	if f.Limit > 0 {
+		q += " LIMIT " + arg(f.Limit) + " OFFSET " + arg(f.Offset)
+	}
+	rows, err := db.Pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find users: %w", mapErr(err))
+	}
+	total := 0
+	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*stagecraft.User, error) { return scanUser(r, &total) })
+	if err != nil {
+		return nil, 0, fmt.Errorf("find users: %w", mapErr(err))
+	}
+	if len(users) == 0 && f.Limit > 0 && f.Offset > 0 {
+		// Past the end the window count is unknown; count separately.
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE `+cond, args[:filterArgs]...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count users: %w", mapErr(err))
+		}
+	}
+	return users, total, nil
 }
 
 // FindUserByID returns a user by id.
@@ -253,6 +289,25 @@ func notFound(err error, msg string) error {
 	}
 	return err
 }
+
+// containsPatterns turns search text into one ILIKE pattern per distinct
+// word, matching the word anywhere, with LIKE's wildcards (% and _) and
+// its escape character (\, PostgreSQL's default) escaped so that they
+// match themselves.
+func containsPatterns(q string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(q) {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		out = append(out, "%"+likeEscaper.Replace(w)+"%")
+	}
+	return out
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // prefixed qualifies each column of a comma-separated list with p.
 func prefixed(p, cols string) string {

@@ -2,8 +2,11 @@ package postgres_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,20 +58,229 @@ func TestFindCredentialByEmail(t *testing.T) {
 	mustCode(t, err, stagecraft.ENOTFOUND)
 }
 
-func TestFindUsersIsScopedToOrganisation(t *testing.T) {
+// hostileNames are texts a search must match literally: LIKE's wildcards
+// and escape character, quotes and text beyond ASCII, each beside a
+// decoy that the pattern would match were they not escaped.
+var hostileNames = []string{
+	"100% Pure", "1000 Pure", "snake_case", "snakeXcase", `back\slash`, "backslash",
+	`O'Brien "Bob"`, "Zoë École", "日本語 名前",
+}
+
+// hostileQueries map search text to the hostileNames it must find, in
+// the order of a list sorted by name.
+var hostileQueries = []struct {
+	q    string
+	want []string
+}{
+	{"%", []string{"100% Pure"}},
+	{"100%", []string{"100% Pure"}},
+	{"_", []string{"snake_case"}},
+	{"e_c", []string{"snake_case"}},
+	{`\`, []string{`back\slash`}},
+	{`k\s`, []string{`back\slash`}},
+	{"'", []string{`O'Brien "Bob"`}},
+	{`"bob"`, []string{`O'Brien "Bob"`}},
+	{"ZOË", []string{"Zoë École"}},
+	{"école", []string{"Zoë École"}},
+	{"名前", []string{"日本語 名前"}},
+	{"pure 100%", []string{"100% Pure"}},
+	{" PURE ", []string{"100% Pure", "1000 Pure"}},
+	{"pure nothing", nil},
+}
+
+// pageThrough reads a list limit items at a time until a page comes
+// short, checking that every page reports the same total and that the
+// pages hold that many items, and returns them in order.
+func pageThrough[T any](t *testing.T, limit int, find func(limit, offset int) ([]T, int, error)) []T {
+	t.Helper()
+	var all []T
+	total := -1
+	for offset := 0; ; offset += limit {
+		items, n, err := find(limit, offset)
+		if err != nil {
+			t.Fatalf("offset %d: %v", offset, err)
+		}
+		if total >= 0 && n != total {
+			t.Fatalf("offset %d: total %d, the first page said %d", offset, n, total)
+		}
+		total = n
+		if len(items) > limit {
+			t.Fatalf("offset %d: %d items, limit %d", offset, len(items), limit)
+		}
+		all = append(all, items...)
+		if len(items) < limit {
+			break
+		}
+	}
+	if len(all) != total {
+		t.Errorf("the pages hold %d items, their total says %d", len(all), total)
+	}
+	return all
+}
+
+func userNames(users []*stagecraft.User) []string {
+	var out []string
+	for _, u := range users {
+		out = append(out, u.Name)
+	}
+	return out
+}
+
+// TestFindUsers: search, filters and tenant isolation. The other
+// organisation has users of the same names, so a leak shows.
+func TestFindUsers(t *testing.T) {
 	f := newFixture(t)
-	addOrg(t, f.db, "Other")
-	users, err := f.db.FindUsers(context.Background(), f.org.ID)
+	other := addOrg(t, f.db, "Other")
+	ctx := context.Background()
+	for i, name := range hostileNames {
+		for _, o := range []*fixture{f, other} {
+			email := fmt.Sprintf("hostile-%d-%s@example.com", i, uuid.NewString()[:8])
+			if _, err := f.db.CreateUser(ctx, o.org.ID, stagecraft.NewUser{Email: email, Name: name, Role: stagecraft.RoleRep}, "hash"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	decoy := findUser(t, f, "snakeXcase")
+	if _, err := f.db.UpdateUser(ctx, f.org.ID, decoy.ID, stagecraft.UserUpdate{Disabled: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	type test struct {
+		name string
+		f    stagecraft.UserFilter
+		want []string
+	}
+	tests := []test{
+		{"everyone, by name", stagecraft.UserFilter{}, []string{"100% Pure", "1000 Pure", "Admin", `back\slash`,
+			"backslash", "marketer", `O'Brien "Bob"`, "rep", "snake_case", "snakeXcase", "Zoë École", "日本語 名前"}},
+		{"blank search", stagecraft.UserFilter{Query: "  "}, nil}, // as everyone; filled below
+		{"by email", stagecraft.UserFilter{Query: "HOSTILE-1-"}, []string{"1000 Pure"}},
+		{"name and email words", stagecraft.UserFilter{Query: "pure hostile-0-"}, []string{"100% Pure"}},
+		{"another organisation's email", stagecraft.UserFilter{Query: other.admin.Email}, nil},
+		{"role", stagecraft.UserFilter{Role: stagecraft.RoleAdmin}, []string{"Admin"}},
+		{"disabled", stagecraft.UserFilter{Disabled: ptr(true)}, []string{"snakeXcase"}},
+		{"enabled, searched", stagecraft.UserFilter{Disabled: ptr(false), Query: "snake"}, []string{"snake_case"}},
+		{"exact email", stagecraft.UserFilter{Email: f.rep.Email}, []string{"rep"}},
+		{"exact email of another organisation", stagecraft.UserFilter{Email: other.rep.Email}, nil},
+		{"page", stagecraft.UserFilter{Limit: 2, Offset: 2}, []string{"Admin", `back\slash`}},
+	}
+	tests[1].want = tests[0].want
+	for _, h := range hostileQueries {
+		tests = append(tests, test{"search " + h.q, stagecraft.UserFilter{Query: h.q}, h.want})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.f.OrgID = f.org.ID
+			users, total, err := f.db.FindUsers(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := userNames(users); !slices.Equal(got, tt.want) {
+				t.Errorf("users = %q, want %q", got, tt.want)
+			}
+			if tt.f.Limit == 0 && total != len(users) {
+				t.Errorf("total %d, %d users", total, len(users))
+			}
+			for _, u := range users {
+				if u.OrgID != f.org.ID {
+					t.Errorf("user %s of another organisation", u.Email)
+				}
+			}
+		})
+	}
+
+	for name, bad := range map[string]stagecraft.UserFilter{
+		"long search":   {Query: strings.Repeat("é", stagecraft.MaxListQueryLength+1)},
+		"NUL":           {Query: "a\x00b"},
+		"invalid UTF-8": {Query: "\xff"},
+		"unknown role":  {Role: "owner"},
+	} {
+		bad.OrgID = f.org.ID
+		if _, _, err := f.db.FindUsers(ctx, bad); stagecraft.ErrorCode(err) != stagecraft.EINVALID {
+			t.Errorf("%s: error %v, want invalid_input", name, err)
+		}
+	}
+	if _, _, err := f.db.FindUsers(ctx, stagecraft.UserFilter{OrgID: f.org.ID,
+		Query: strings.Repeat("é", stagecraft.MaxListQueryLength)}); err != nil {
+		t.Errorf("search of the longest length: %v", err)
+	}
+}
+
+func findUser(t *testing.T, f *fixture, name string) *stagecraft.User {
+	t.Helper()
+	users, _, err := f.db.FindUsers(context.Background(), stagecraft.UserFilter{OrgID: f.org.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(users) != 3 {
-		t.Fatalf("got %d users, want the org's 3", len(users))
-	}
 	for _, u := range users {
-		if u.OrgID != f.org.ID {
-			t.Errorf("user %s of org %s leaked", u.Email, u.OrgID)
+		if u.Name == name {
+			return u
 		}
+	}
+	t.Fatalf("no user %q", name)
+	return nil
+}
+
+// TestFindUsersPages: past a hundred users, every page size reads each
+// user exactly once, in order, ties of name broken by email, whatever the
+// page size; past the end the total still holds.
+func TestFindUsersPages(t *testing.T) {
+	f := newFixture(t)
+	other := addOrg(t, f.db, "Other")
+	ctx := context.Background()
+	for _, o := range []*fixture{f, other} {
+		// 40 users of one name, 80 of their own, in no order of email.
+		if _, err := f.db.Pool.Exec(ctx, `
+			INSERT INTO users (org_id, email, name, role, password_hash)
+			SELECT $1, format('bulk-%s-%s@example.com', md5(i::text), $2::text),
+			       CASE WHEN i <= 40 THEN 'Same Name' ELSE format('Bulk %s', lpad(i::text, 3, '0')) END, 'rep', 'hash'
+			FROM generate_series(1, 120) i`, o.org.ID, uuid.NewString()[:8]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	find := func(q string) func(limit, offset int) ([]*stagecraft.User, int, error) {
+		return func(limit, offset int) ([]*stagecraft.User, int, error) {
+			return f.db.FindUsers(ctx, stagecraft.UserFilter{OrgID: f.org.ID, Query: q, Limit: limit, Offset: offset})
+		}
+	}
+	all, total, err := f.db.FindUsers(ctx, stagecraft.UserFilter{OrgID: f.org.ID})
+	if err != nil || total != 123 || len(all) != 123 {
+		t.Fatalf("every user: %d of %d, %v; want 123", len(all), total, err)
+	}
+	sorted := slices.IsSortedFunc(all, func(a, b *stagecraft.User) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Email, b.Email))
+	})
+	if !sorted {
+		t.Errorf("not by name, then email: %q", userNames(all))
+	}
+	tests := []struct {
+		name  string
+		q     string
+		limit int
+		want  int
+	}{
+		{"a hundred at a time", "", 100, 123},
+		{"an uneven page", "", 41, 123},
+		{"one at a time", "", 1, 123},
+		{"an exact multiple", "bulk", 40, 120},
+		{"searched past a hundred", "example.com", 100, 123},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := pageThrough(t, tt.limit, find(tt.q))
+			if len(got) != tt.want {
+				t.Fatalf("%d users, want %d", len(got), tt.want)
+			}
+			want := all
+			if tt.q == "bulk" {
+				want = slices.DeleteFunc(slices.Clone(all), func(u *stagecraft.User) bool { return !strings.HasPrefix(u.Email, "bulk-") })
+			}
+			if !slices.EqualFunc(got, want, func(a, b *stagecraft.User) bool { return a.ID == b.ID }) {
+				t.Errorf("the pages differ from the whole list")
+			}
+		})
+	}
+	if users, total, err := find("")(20, 500); err != nil || len(users) != 0 || total != 123 {
+		t.Errorf("past the end: %d users, total %d, %v; want none of 123", len(users), total, err)
 	}
 }
 
