@@ -313,9 +313,15 @@ type DealFilter struct {
 	OrgID    string
 	Statuses []string
 	OwnerID  string
-	Limit    int
-	Offset   int
+	// Query keeps the deals whose name, account or external id contains
+	// every word of it, ignoring case (each word may match another field).
+	Query  string
+	Limit  int
+	Offset int
 }
+
+// Validate checks the filter's search text.
+func (f *DealFilter) Validate() error { return ValidateListQuery(f.Query) }
 
 // DealApplyFunc changes d, the i-th deal of an upsert, as stored or (when
 // created) new, checking the change against the organisation's taxonomy.
@@ -335,7 +341,7 @@ type DealService interface {
 	// FindDealByID returns ENOTFOUND unless the deal exists in orgID.
 	FindDealByID(ctx context.Context, orgID, id string) (*Deal, error)
 	// FindDeals returns a page of deals, most recently updated first, and
-	// the number matching.
+	// the number matching. Returns EINVALID if f does not validate.
 	FindDeals(ctx context.Context, f DealFilter) ([]*Deal, int, error)
 	// FindDealStageHistory returns the stages a deal was seen in, oldest
 	// first. Returns ENOTFOUND unless the deal exists in orgID.

@@ -100,8 +100,8 @@ type DealList struct {
 	Total int             `json:"total"`
 }
 
-// handleDealList handles GET /api/v1/deals?status=&owner=me. Reps see
-// only their own deals, as if owner=me.
+// handleDealList handles GET /api/v1/deals?q=&status=&owner=me: most
+// recently updated first. Reps see only their own deals, as if owner=me.
 func (s *Server) handleDealList(c *gin.Context) {
 	ctx, user := c.Request.Context(), currentUser(c)
 	limit, offset, err := listParams(c)
@@ -109,7 +109,11 @@ func (s *Server) handleDealList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	f := stagecraft.DealFilter{OrgID: user.OrgID, Limit: limit, Offset: offset}
+	f := stagecraft.DealFilter{OrgID: user.OrgID, Query: c.Query("q"), Limit: limit, Offset: offset}
+	if err := f.Validate(); err != nil {
+		Error(c, err)
+		return
+	}
 	for _, st := range splitList(c.QueryArray("status")) {
 		if st != stagecraft.DealOpen && st != stagecraft.DealWon && st != stagecraft.DealLost {
 			Error(c, stagecraft.Errorf(stagecraft.EINVALID, "status must be one of open, won, lost.").

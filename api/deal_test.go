@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -551,4 +553,81 @@ func orEmpty(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// TestDealListSearch: the deal picker pages past a hundred deals, most
+// recently updated first, searches name, account and external id
+// literally, and shows a rep only their own deals and nobody another
+// organisation's (which has deals of the same names).
+func TestDealListSearch(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	otherOrg, otherAdmin, otherTok := e.newOrg("Other")
+	for _, o := range []struct{ org, rep, marketer string }{{e.org, e.rep.ID, e.marketer.ID}, {otherOrg, otherAdmin.ID, otherAdmin.ID}} {
+		for i, name := range listHostile {
+			_, err := e.db.Pool.Exec(ctx, `INSERT INTO deals (org_id, external_id, name, account, stage, owner_id)
+				VALUES ($1, $2, $3, 'Hostile Inc', 'discovery', $4)`, o.org, fmt.Sprintf("H-%d", i), name, o.rep)
+			must(t, err)
+		}
+		// 120 of the rep's, a third of them won, updated in fives at the
+		// same moment (but Deal 1, the latest); 15 of the marketer's.
+		_, err := e.db.Pool.Exec(ctx, `
+			INSERT INTO deals (org_id, external_id, name, account, stage, status, closed_at, owner_id, updated_at)
+			SELECT $1, format('SF-%s', lpad(i::text, 4, '0')), format('Deal %s', i), format('Account %s', i % 7), 'discovery',
+			       CASE WHEN i % 3 = 0 THEN 'won' ELSE 'open' END, CASE WHEN i % 3 = 0 THEN now() END,
+			       CASE WHEN i <= 120 THEN $2::uuid ELSE $3::uuid END, now() - ((i + 3) / 5) * interval '1 minute'
+			FROM generate_series(1, 135) i`, o.org, o.rep, o.marketer)
+		must(t, err)
+	}
+	repDeals, allDeals := 8+120, 8+135
+
+	for _, tt := range []struct {
+		name, token, path string
+		limit, want       int
+	}{
+		{"the rep's, a hundred at a time", e.repTok, "/api/v1/deals?", 100, repDeals},
+		{"the rep's, as owner=me", e.repTok, "/api/v1/deals?owner=me", 30, repDeals},
+		{"the organisation's", e.marketerTok, "/api/v1/deals?", 100, allDeals},
+		{"an exact multiple", e.marketerTok, "/api/v1/deals?q=deal", 45, 135},
+		{"the picker: open, mine, searched", e.repTok, "/api/v1/deals?status=open&owner=me&q=deal", 100, 80},
+		{"an account", e.marketerTok, "/api/v1/deals?q=" + url.QueryEscape("HOSTILE inc"), 3, 8},
+		{"the other organisation", otherTok, "/api/v1/deals?q=" + url.QueryEscape("sf-"), 100, 135},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
+			if ids := e.pageAll(tt.token, tt.path, tt.limit); len(ids) != tt.want {
+				t.Errorf("%d deals, want %d", len(ids), tt.want)
+			}
+		})
+	}
+
+	var first api.DealList
+	e.json(e.do("GET", "/api/v1/deals?status=open&q=deal", e.repTok, nil), http.StatusOK, &first)
+	for i := 1; i < len(first.Items); i++ {
+		if first.Items[i].UpdatedAt.After(first.Items[i-1].UpdatedAt) {
+			t.Errorf("deal %d was updated after the one before it", i)
+		}
+	}
+	if first.Items[0].Name != "Deal 1" {
+		t.Errorf("first = %s, want the most recently updated, Deal 1", first.Items[0].Name)
+	}
+
+	for q, want := range listHostileQueries {
+		var p api.DealList
+		e.json(e.do("GET", "/api/v1/deals?q="+url.QueryEscape(q), e.repTok, nil), http.StatusOK, &p)
+		var got []string
+		for _, d := range p.Items {
+			got = append(got, d.Name)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) || p.Total != len(want) {
+			t.Errorf("q=%s: %q (total %d), want %q", q, got, p.Total, want)
+		}
+	}
+	var h api.DealList
+	e.json(e.do("GET", "/api/v1/deals?q=h-2", e.marketerTok, nil), http.StatusOK, &h)
+	if len(h.Items) != 1 || h.Items[0].Name != "snake_case" {
+		t.Errorf("by external id: %+v", h.Items)
+	}
+	e.checkListQueryRefused(e.repTok, "/api/v1/deals", map[string]string{"status=pending": "status", "owner=you": "owner"})
 }

@@ -17,11 +17,15 @@ import (
 
 var _ stagecraft.DealService = (*DB)(nil)
 
-const dealSelect = `
-	SELECT d.id, d.org_id, d.external_id, d.name, d.account, d.amount::float8, d.currency, d.stage, d.status,
+// dealColumns are a deal's columns as scanDeal reads them, from deals d
+// joined to its owner u (dealOwnerJoin).
+const (
+	dealColumns = `d.id, d.org_id, d.external_id, d.name, d.account, d.amount::float8, d.currency, d.stage, d.status,
 	       d.owner_id, u.email, d.owner_name, d.personas, d.products, d.industry, d.closed_at,
-	       d.created_at, d.updated_at
-	FROM deals d LEFT JOIN users u ON u.id = d.owner_id`
+	       d.created_at, d.updated_at`
+	dealOwnerJoin = ` LEFT JOIN users u ON u.id = d.owner_id`
+	dealSelect    = `SELECT ` + dealColumns + ` FROM deals d` + dealOwnerJoin
+)
 
 func scanDeal(row pgx.Row) (*stagecraft.Deal, error) {
 	var d stagecraft.Deal
@@ -49,10 +53,18 @@ func (db *DB) FindDealByID(ctx context.Context, orgID, id string) (*stagecraft.D
 }
 
 // FindDeals returns a page of an organisation's deals, most recently
-// updated first, and the number matching.
+// updated first (the deals a rep is working on come first in a picker),
+// then by id so that pages neither skip nor repeat a deal.
 func (db *DB) FindDeals(ctx context.Context, f stagecraft.DealFilter) ([]*stagecraft.Deal, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	where, args := []string{"d.org_id = $1"}, []any{f.OrgID}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	for _, p := range containsPatterns(f.Query) {
+		p := arg(p)
+		where = append(where, "(d.name ILIKE "+p+" OR d.account ILIKE "+p+" OR d.external_id ILIKE "+p+")")
+	}
 	if len(f.Statuses) > 0 {
 		where = append(where, "d.status = ANY("+arg(f.Statuses)+")")
 	}
@@ -66,10 +78,22 @@ func (db *DB) FindDeals(ctx context.Context, f stagecraft.DealFilter) ([]*stagec
 	if limit <= 0 {
 		limit = 20
 	}
-	q := strings.Replace(dealSelect, "SELECT ", "SELECT count(*) OVER (), ", 1) +
-		" WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY d.updated_at DESC, d.id LIMIT " + arg(limit) + " OFFSET " + arg(f.Offset)
-	rows, err := db.Pool.Query(ctx, q, args...)
+	cond := strings.Join(where, " AND ")
+	filterArgs := len(args)
+	// The page is chosen, and the matches counted, over narrow rows (id
+	// and time); only the page's deals are then read whole, with their
+	// owners. Counting whole rows held them all in memory, and past some
+	// ten thousand deals on disk.
+	rows, err := db.Pool.Query(ctx, `
+		WITH page AS (
+			SELECT d.id, d.updated_at, count(*) OVER () AS total
+			FROM deals d WHERE `+cond+`
+			ORDER BY d.updated_at DESC, d.id
+			LIMIT `+arg(limit)+` OFFSET `+arg(f.Offset)+`
+		)
+		SELECT page.total, `+dealColumns+`
+		FROM page JOIN deals d ON d.id = page.id`+dealOwnerJoin+`
+		ORDER BY page.updated_at DESC, page.id`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find deals: %w", mapErr(err))
 	}
@@ -88,8 +112,8 @@ func (db *DB) FindDeals(ctx context.Context, f stagecraft.DealFilter) ([]*stagec
 	}
 	if len(deals) == 0 && f.Offset > 0 {
 		// Past the end the window count is unknown; count separately.
-		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM deals d WHERE `+strings.Join(where, " AND "),
-			args[:len(args)-2]...).Scan(&total); err != nil {
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM deals d WHERE `+cond,
+			args[:filterArgs]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count deals: %w", mapErr(err))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -208,6 +209,11 @@ func TestFindDeals(t *testing.T) {
 		{"rep's", stagecraft.DealFilter{OwnerID: f.rep.ID}, 5, 5},
 		{"rep's open, paged", stagecraft.DealFilter{OwnerID: f.rep.ID, Statuses: []string{"open"}, Limit: 2, Offset: 2}, 1, 3},
 		{"past the end", stagecraft.DealFilter{Limit: 2, Offset: 10}, 0, 6},
+		{"by external id", stagecraft.DealFilter{Query: "r-"}, 5, 5},
+		{"searched and paged", stagecraft.DealFilter{Query: "r-", Limit: 2, Offset: 4}, 1, 5},
+		{"searched, past the end", stagecraft.DealFilter{Query: "r-", Limit: 2, Offset: 6}, 0, 5},
+		{"searched, with filters", stagecraft.DealFilter{Query: "R-", OwnerID: f.rep.ID, Statuses: []string{"won"}}, 2, 2},
+		{"searched, nothing", stagecraft.DealFilter{Query: "m-1 r-"}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,6 +224,136 @@ func TestFindDeals(t *testing.T) {
 			}
 			if len(deals) != tt.items || total != tt.total {
 				t.Errorf("%d items, total %d; want %d, %d", len(deals), total, tt.items, tt.total)
+			}
+		})
+	}
+}
+
+// insertDeals inserts n deals of o's organisation, numbered from 1, whose
+// name, account and external id are given by format strings of the
+// number; updated_at is shared by 1 + (i-1)/tie deals, so that ordering
+// has ties to break.
+func insertDeals(t *testing.T, o *fixture, n, tie int, name, account, ext string) {
+	t.Helper()
+	_, err := o.db.Pool.Exec(context.Background(), `
+		INSERT INTO deals (org_id, external_id, name, account, stage, owner_id, updated_at)
+		SELECT $1, format($2, i), format($3, i), format($4, i), 'discovery', $5,
+		       '2030-01-01T00:00:00Z'::timestamptz + ((i - 1) / $6) * interval '1 minute'
+		FROM generate_series(1, $7::int) i`, o.org.ID, ext, name, account, o.rep.ID, tie, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dealNames(deals []*stagecraft.Deal) []string {
+	var out []string
+	for _, d := range deals {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
+// TestFindDealsSearch: the search matches words of a deal's name, account
+// and external id literally and ignoring case, and never another
+// organisation's deals (which have the same names).
+func TestFindDealsSearch(t *testing.T) {
+	f := newFixture(t)
+	other := addOrg(t, f.db, "Other")
+	ctx := context.Background()
+	for i, name := range hostileNames {
+		for _, o := range []*fixture{f, other} {
+			if _, err := o.db.Pool.Exec(ctx, `INSERT INTO deals (org_id, external_id, name, account, stage, owner_id)
+				VALUES ($1, $2, $3, $4, 'discovery', $5)`, o.org.ID, fmt.Sprintf("H-%d", i), name,
+				fmt.Sprintf("Account %d", i), o.rep.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	type test struct {
+		name string
+		f    stagecraft.DealFilter
+		want []string
+	}
+	tests := []test{
+		{"external id", stagecraft.DealFilter{Query: "h-2"}, []string{"snake_case"}},
+		{"account", stagecraft.DealFilter{Query: "ACCOUNT 4"}, []string{`back\slash`}},
+		{"words of name, account and external id", stagecraft.DealFilter{Query: "pure account h-1"}, []string{"1000 Pure"}},
+		{"the owner's", stagecraft.DealFilter{Query: "snake", OwnerID: f.rep.ID}, []string{"snakeXcase", "snake_case"}},
+		{"another owner's", stagecraft.DealFilter{Query: "snake", OwnerID: f.marketer.ID}, nil},
+	}
+	for _, h := range hostileQueries {
+		tests = append(tests, test{"search " + h.q, stagecraft.DealFilter{Query: h.q}, h.want})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.f.OrgID = f.org.ID
+			deals, total, err := f.db.FindDeals(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Deals come most recently updated first; compare as sets.
+			got, want := dealNames(deals), slices.Clone(tt.want)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) || total != len(tt.want) {
+				t.Errorf("deals = %q (total %d), want %q", got, total, want)
+			}
+			for _, d := range deals {
+				if d.OrgID != f.org.ID {
+					t.Errorf("deal %s of another organisation", d.ID)
+				}
+			}
+		})
+	}
+	_, _, err := f.db.FindDeals(ctx, stagecraft.DealFilter{OrgID: f.org.ID, Query: strings.Repeat("x", stagecraft.MaxListQueryLength+1)})
+	mustCode(t, err, stagecraft.EINVALID)
+	_, _, err = f.db.FindDeals(ctx, stagecraft.DealFilter{OrgID: f.org.ID, Query: "a\x00"})
+	mustCode(t, err, stagecraft.EINVALID)
+}
+
+// TestFindDealsPages: past a hundred deals, pages of any size read each
+// deal exactly once, most recently updated first, ties broken by id.
+func TestFindDealsPages(t *testing.T) {
+	f := newFixture(t)
+	other := addOrg(t, f.db, "Other")
+	ctx := context.Background()
+	insertDeals(t, f, 150, 7, "Deal %s", "Account %s", "EXT-%s")
+	insertDeals(t, other, 150, 7, "Deal %s", "Account %s", "EXT-%s")
+	all, total, err := f.db.FindDeals(ctx, stagecraft.DealFilter{OrgID: f.org.ID, Limit: 100, Offset: 0})
+	if err != nil || total != 150 || len(all) != 100 {
+		t.Fatalf("first page: %d of %d, %v", len(all), total, err)
+	}
+	for _, tt := range []struct {
+		name  string
+		q     string
+		limit int
+		want  int
+	}{
+		{"a hundred at a time", "", 100, 150},
+		{"an uneven page", "", 7, 150},
+		{"an exact multiple", "", 50, 150},
+		{"searched past a hundred", "deal", 100, 150},
+		{"searched, fewer", "ext-1", 10, 62}, // 1, 10–19, 100–150
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := pageThrough(t, tt.limit, func(limit, offset int) ([]*stagecraft.Deal, int, error) {
+				return f.db.FindDeals(ctx, stagecraft.DealFilter{OrgID: f.org.ID, Query: tt.q, Limit: limit, Offset: offset})
+			})
+			if len(got) != tt.want {
+				t.Fatalf("%d deals, want %d", len(got), tt.want)
+			}
+			seen := map[string]bool{}
+			for i, d := range got {
+				if seen[d.ID] || d.OrgID != f.org.ID {
+					t.Fatalf("deal %s twice, or of another organisation", d.ID)
+				}
+				seen[d.ID] = true
+				if i > 0 {
+					p := got[i-1]
+					if p.UpdatedAt.Before(d.UpdatedAt) || p.UpdatedAt.Equal(d.UpdatedAt) && p.ID > d.ID {
+						t.Fatalf("deal %d out of order: %v %s after %v %s", i, d.UpdatedAt, d.ID, p.UpdatedAt, p.ID)
+					}
+				}
 			}
 		})
 	}
