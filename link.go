@@ -162,9 +162,15 @@ type LinkFilter struct {
 	AssetID  string
 	DealID   string
 	SharerID string
-	Limit    int
-	Offset   int
+	// Query keeps the links whose asset title, recipient email or deal
+	// name contains every word of it, ignoring case.
+	Query  string
+	Limit  int
+	Offset int
 }
+
+// Validate checks the filter's search text.
+func (f *LinkFilter) Validate() error { return ValidateListQuery(f.Query) }
 
 // SharedLink is a link found by its token, for the public viewer, with the
 // names a viewer is shown.
@@ -238,7 +244,8 @@ type LinkService interface {
 	// l's organisation.
 	CreateLink(ctx context.Context, l *Link, versionID string) error
 	// FindLinks returns a page of links, newest first, with their human
-	// opens, and the total matching.
+	// opens, and the total matching. Returns EINVALID if f does not
+	// validate.
 	FindLinks(ctx context.Context, f LinkFilter) ([]*Link, int, error)
 	// RevokeLink revokes a link of orgID; with sharerID set, only one that
 	// user shared. Revoking twice keeps the first time. Returns ENOTFOUND

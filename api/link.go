@@ -71,8 +71,9 @@ type LinkList struct {
 	Total int             `json:"total"`
 }
 
-// handleLinkList handles GET /api/v1/links?asset_id=&deal_id=: reps see
-// the links they shared, marketers and admins all of the organisation's.
+// handleLinkList handles GET /api/v1/links?q=&asset_id=&deal_id=: newest
+// first. Reps see the links they shared, marketers and admins all of the
+// organisation's.
 func (s *Server) handleLinkList(c *gin.Context) {
 	user := currentUser(c)
 	limit, offset, err := listParams(c)
@@ -81,12 +82,16 @@ func (s *Server) handleLinkList(c *gin.Context) {
 		return
 	}
 	f := stagecraft.LinkFilter{OrgID: user.OrgID, AssetID: c.Query("asset_id"), DealID: c.Query("deal_id"),
-		Limit: limit, Offset: offset}
+		Query: c.Query("q"), Limit: limit, Offset: offset}
 	for _, q := range []struct{ name, val string }{{"asset_id", f.AssetID}, {"deal_id", f.DealID}} {
 		if q.val != "" && !wellFormedID(q.val) {
 			Error(c, linkFieldError(q.name, q.name+" must be a UUID."))
 			return
 		}
+	}
+	if err := f.Validate(); err != nil {
+		Error(c, err)
+		return
 	}
 	if user.Role == stagecraft.RoleRep {
 		f.SharerID = user.ID

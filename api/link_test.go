@@ -8,9 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/stagecraft/stagecraft/internal/pdfgen"
 
@@ -779,4 +783,84 @@ func (e *env) proxiedViewer(t *testing.T) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// TestLinkListSearch: the links table pages past a hundred, searches the
+// asset's title, the recipient and the deal's name literally, shows a rep
+// only their own links and nobody another organisation's (which has
+// assets of the same titles).
+func TestLinkListSearch(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, _, otherTok := e.newOrg("Other")
+	deal := e.shareDeal("D-1", "discovery", e.rep.ID)
+	_, err := e.db.Pool.Exec(ctx, `UPDATE deals SET name = 'Opportunity North' WHERE id = $1`, deal)
+	must(t, err)
+	titles := map[string]string{} // asset id → title
+	for i, name := range listHostile {
+		for _, tok := range []string{e.marketerTok, otherTok} {
+			a := e.createAsset(tok, "deck.pdf", tinyPDF("Deck"), field("title", name))
+			titles[a.ID] = name
+			body := map[string]any{"asset_id": a.ID, "recipient_email": fmt.Sprintf("r%d@buyer.example", i)}
+			if tok == otherTok {
+				e.share(tok, body)
+				continue
+			}
+			if i%2 == 0 {
+				body["deal_id"] = deal
+			}
+			e.share(e.repTok, body)
+		}
+	}
+	// 105 more of the rep's, 20 of the marketer's, made in fours at once.
+	bulk := e.createAsset(e.marketerTok, "bulk.pdf", tinyPDF("Bulk"), field("title", "Bulk deck"))
+	_, err = e.db.Pool.Exec(ctx, `
+		INSERT INTO share_links (org_id, asset_id, sharer_id, recipient_email, token, created_at)
+		SELECT $1, $2, CASE WHEN i <= 105 THEN $3::uuid ELSE $4::uuid END, format('bulk%s@buyer.example', i),
+		       rpad(md5($5 || i), 43, 'x'), now() - (i / 4) * interval '1 minute'
+		FROM generate_series(1, 125) i`, e.org, bulk.ID, e.rep.ID, e.marketer.ID, uuid.NewString())
+	must(t, err)
+
+	for _, tt := range []struct {
+		name, token, path string
+		limit, want       int
+	}{
+		{"the rep's, a hundred at a time", e.repTok, "/api/v1/links?", 100, 8 + 105},
+		{"the organisation's", e.adminTok, "/api/v1/links?", 100, 8 + 125},
+		{"an exact multiple", e.repTok, "/api/v1/links?q=bulk", 35, 105},
+		{"searched, by asset", e.marketerTok, "/api/v1/links?q=bulk&asset_id=" + bulk.ID, 100, 125},
+		{"searched, by deal", e.marketerTok, "/api/v1/links?q=NORTH&deal_id=" + deal, 100, 4},
+		{"the other organisation", otherTok, "/api/v1/links?q=buyer", 100, 8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
+			if ids := e.pageAll(tt.token, tt.path, tt.limit); len(ids) != tt.want {
+				t.Errorf("%d links, want %d", len(ids), tt.want)
+			}
+		})
+	}
+
+	queries := map[string][]string{
+		"opportunity north": {"100% Pure", `O'Brien "Bob"`, "snake_case", `back\slash`},
+		"R3@buyer":          {"snakeXcase"},
+		"pure r1@":          {"1000 Pure"},
+	}
+	for q, want := range listHostileQueries {
+		queries[q] = want
+	}
+	for q, want := range queries {
+		var p api.LinkList
+		e.json(e.do("GET", "/api/v1/links?q="+url.QueryEscape(q), e.repTok, nil), http.StatusOK, &p)
+		var got []string
+		for _, l := range p.Items {
+			got = append(got, titles[l.AssetID])
+		}
+		slices.Sort(got)
+		want = slices.Clone(want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) || p.Total != len(want) {
+			t.Errorf("q=%s: %q (total %d), want %q", q, got, p.Total, want)
+		}
+	}
+	e.checkListQueryRefused(e.repTok, "/api/v1/links", map[string]string{"asset_id=nope": "asset_id"})
 }

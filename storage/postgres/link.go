@@ -77,14 +77,14 @@ func linkFields(l *stagecraft.Link) []any {
 		&l.RequireEmail, &l.PasscodeHash, &l.PasscodeSetAt, &l.AllowDownload, &l.Notify}
 }
 
-// linkSelect reads links with their human opens (bot opens are kept for
-// the record but never counted), the viewing time reported for them and
-// their external visits.
-const linkSelect = `
-	SELECT count(*) OVER (), ` + linkColumns + `,
-	       o.opens, o.last_opened_at, coalesce(t.seconds, 0),
-	       (SELECT count(*) FROM link_visits v WHERE v.link_id = l.id AND v.org_id = l.org_id AND NOT v.internal)
-	FROM share_links l
+// linkCounts are a link's counts, as linkWithCounts reads them: its
+// human opens (bot opens are kept for the record but never counted), the
+// viewing time reported for it and its external visits. linkCountJoins
+// must follow the FROM that names the link l.
+const (
+	linkCounts = `o.opens, o.last_opened_at, coalesce(t.seconds, 0),
+	       (SELECT count(*) FROM link_visits v WHERE v.link_id = l.id AND v.org_id = l.org_id AND NOT v.internal)`
+	linkCountJoins = `
 	CROSS JOIN LATERAL (
 		SELECT count(*) AS opens, max(e.occurred_at) AS last_opened_at
 		FROM usage_events e
@@ -93,9 +93,22 @@ const linkSelect = `
 	LEFT JOIN LATERAL (
 		SELECT sum(p.seconds) AS seconds FROM link_page_time p WHERE p.link_id = l.id AND p.org_id = l.org_id
 	) t ON true`
+)
 
-// FindLinks returns a page of an organisation's links, newest first.
+func linkWithCounts(l *stagecraft.Link) []any {
+	return append(linkFields(l), &l.Opens, &l.LastOpenedAt, &l.SecondsViewed, &l.Visits)
+}
+
+// FindLinks returns a page of an organisation's links, newest first, then
+// by id so that pages neither skip nor repeat a link.
+//
+// The page is chosen first and counted in the same pass; the counts,
+// which read the link's events, visits and page times, are then taken
+// for the page's links only rather than for every link matching.
 func (db *DB) FindLinks(ctx context.Context, f stagecraft.LinkFilter) ([]*stagecraft.Link, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	where, args := []string{"l.org_id = $1"}, []any{f.OrgID}
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	for _, c := range []struct{ col, val string }{
@@ -109,21 +122,38 @@ func (db *DB) FindLinks(ctx context.Context, f stagecraft.LinkFilter) ([]*stagec
 		}
 		where = append(where, c.col+" = "+arg(c.val))
 	}
+	for _, p := range containsPatterns(f.Query) {
+		p := arg(p)
+		where = append(where, "(a.title ILIKE "+p+" OR l.recipient_email ILIKE "+p+" OR d.name ILIKE "+p+")")
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
 	}
-	cond := strings.Join(where, " AND ")
-	rows, err := db.Pool.Query(ctx, linkSelect+" WHERE "+cond+
-		" ORDER BY l.created_at DESC, l.id LIMIT "+arg(limit)+" OFFSET "+arg(f.Offset), args...)
+	// The joins serve the search; PostgreSQL drops them when it is not
+	// given (each finds at most one row and nothing else reads them).
+	matching := `
+		FROM share_links l
+		LEFT JOIN assets a ON a.id = l.asset_id AND a.org_id = l.org_id
+		LEFT JOIN deals d ON d.id = l.deal_id AND d.org_id = l.org_id
+		WHERE ` + strings.Join(where, " AND ")
+	filterArgs := len(args)
+	rows, err := db.Pool.Query(ctx, `
+		WITH page AS (
+			SELECT l.id, l.created_at, count(*) OVER () AS total`+matching+`
+			ORDER BY l.created_at DESC, l.id
+			LIMIT `+arg(limit)+` OFFSET `+arg(f.Offset)+`
+		)
+		SELECT page.total, `+linkColumns+`, `+linkCounts+`
+		FROM page JOIN share_links l ON l.id = page.id`+linkCountJoins+`
+		ORDER BY page.created_at DESC, page.id`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find links: %w", mapErr(err))
 	}
 	total := 0
 	links, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*stagecraft.Link, error) {
 		var l stagecraft.Link
-		err := r.Scan(append(append([]any{&total}, linkFields(&l)...),
-			&l.Opens, &l.LastOpenedAt, &l.SecondsViewed, &l.Visits)...)
+		err := r.Scan(append([]any{&total}, linkWithCounts(&l)...)...)
 		return &l, err
 	})
 	if err != nil {
@@ -131,8 +161,7 @@ func (db *DB) FindLinks(ctx context.Context, f stagecraft.LinkFilter) ([]*stagec
 	}
 	if len(links) == 0 && f.Offset > 0 {
 		// Past the end the window count is unknown; count separately.
-		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM share_links l WHERE `+cond,
-			args[:len(args)-2]...).Scan(&total); err != nil {
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*)`+matching, args[:filterArgs]...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count links: %w", mapErr(err))
 		}
 	}
@@ -216,9 +245,9 @@ func (db *DB) FindLink(ctx context.Context, orgID, id string) (*stagecraft.Link,
 		return nil, stagecraft.Errorf(stagecraft.ENOTFOUND, "Link not found.")
 	}
 	var l stagecraft.Link
-	var total int
-	err := db.Pool.QueryRow(ctx, linkSelect+` WHERE l.org_id = $1 AND l.id = $2`, orgID, id).
-		Scan(append(append([]any{&total}, linkFields(&l)...), &l.Opens, &l.LastOpenedAt, &l.SecondsViewed, &l.Visits)...)
+	err := db.Pool.QueryRow(ctx, `SELECT `+linkColumns+`, `+linkCounts+`
+		FROM share_links l`+linkCountJoins+`
+		WHERE l.org_id = $1 AND l.id = $2`, orgID, id).Scan(linkWithCounts(&l)...)
 	if err != nil {
 		return nil, notFound(fmt.Errorf("find link: %w", mapErr(err)), "Link not found.")
 	}

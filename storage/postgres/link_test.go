@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -274,4 +275,165 @@ func pageSeconds(t *testing.T, f *fixture, linkID, session string) map[int]int {
 func addLinkTime(ctx context.Context, db stagecraft.LinkService, lt *stagecraft.LinkTime) error {
 	_, err := db.AddLinkTime(ctx, lt)
 	return err
+}
+
+// TestFindLinksSearch: the search matches words of the asset's title, the
+// recipient's email and the deal's name, literally and ignoring case,
+// within the organisation (the other one has links of the same titles)
+// and the sharer when one is named.
+func TestFindLinksSearch(t *testing.T) {
+	f := newFixture(t)
+	other := addOrg(t, f.db, "Other")
+	ctx := context.Background()
+	titles := map[string]string{} // asset id → title
+	for i, name := range hostileNames {
+		for _, o := range []*fixture{f, other} {
+			a := createAsset(t, o, o.marketer, func(a *stagecraft.Asset) { a.Title = name })
+			titles[a.ID] = name
+			l := &stagecraft.Link{OrgID: o.org.ID, AssetID: a.ID, SharerID: o.rep.ID,
+				RecipientEmail: ptr(fmt.Sprintf("r%d@buyer.example", i)), Token: fmt.Sprintf("%s%035d", o.org.ID[:8], i)}
+			if i%2 == 0 {
+				var deal string
+				must(t, o.db.Pool.QueryRow(ctx, `INSERT INTO deals (org_id, external_id, name, stage)
+					VALUES ($1, $2, $3, 'discovery') RETURNING id`, o.org.ID, fmt.Sprintf("D-%d", i),
+					fmt.Sprintf("Opportunity %d", i)).Scan(&deal))
+				l.DealID = &deal
+			} else {
+				l.SharerID = o.marketer.ID
+			}
+			if err := o.db.CreateLink(ctx, l, a.CurrentVersion.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	type test struct {
+		name string
+		f    stagecraft.LinkFilter
+		want []string
+	}
+	tests := []test{
+		{"recipient", stagecraft.LinkFilter{Query: "R3@BUYER"}, []string{"snakeXcase"}},
+		{"deal", stagecraft.LinkFilter{Query: "opportunity"}, []string{"100% Pure", "snake_case", `back\slash`, `O'Brien "Bob"`, "日本語 名前"}},
+		{"title and deal", stagecraft.LinkFilter{Query: "pure opportunity"}, []string{"100% Pure"}},
+		{"title and recipient", stagecraft.LinkFilter{Query: "pure r1@"}, []string{"1000 Pure"}},
+		{"the sharer's", stagecraft.LinkFilter{Query: "pure", SharerID: f.rep.ID}, []string{"100% Pure"}},
+		{"another sharer's", stagecraft.LinkFilter{Query: "opportunity", SharerID: f.marketer.ID}, nil},
+		{"paged", stagecraft.LinkFilter{Query: "opportunity", Limit: 2, Offset: 4}, []string{"100% Pure"}},
+	}
+	for _, h := range hostileQueries {
+		tests = append(tests, test{"search " + h.q, stagecraft.LinkFilter{Query: h.q}, h.want})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.f.OrgID = f.org.ID
+			links, total, err := f.db.FindLinks(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range links {
+				got = append(got, titles[l.AssetID])
+				if l.OrgID != f.org.ID {
+					t.Errorf("link %s of another organisation", l.ID)
+				}
+			}
+			// Links come newest first, in the order made: compare as sets.
+			want := slices.Clone(tt.want)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("links = %q, want %q", got, want)
+			}
+			if tt.f.Limit == 0 && total != len(tt.want) {
+				t.Errorf("total %d, want %d", total, len(tt.want))
+			}
+		})
+	}
+	_, _, err := f.db.FindLinks(ctx, stagecraft.LinkFilter{OrgID: f.org.ID, Query: strings.Repeat("x", stagecraft.MaxListQueryLength+1)})
+	mustCode(t, err, stagecraft.EINVALID)
+}
+
+// TestFindLinksPages: past a hundred links, pages of any size read each
+// link exactly once, newest first, ties broken by id, each with its own
+// counts.
+func TestFindLinksPages(t *testing.T) {
+	f := newFixture(t)
+	other := addOrg(t, f.db, "Other")
+	ctx := context.Background()
+	for _, o := range []*fixture{f, other} {
+		a := createAsset(t, o, o.marketer, nil)
+		// Links made in threes at the same moment; link n's recipient is
+		// rn@buyer.example.
+		_, err := o.db.Pool.Exec(ctx, `
+			INSERT INTO share_links (org_id, asset_id, sharer_id, recipient_email, token, created_at)
+			SELECT $1, $2, $3, format('r%s@buyer.example', i), rpad(md5($4 || i), 43, 'x'),
+			       '2030-01-01T00:00:00Z'::timestamptz + ((i - 1) / 3) * interval '1 minute'
+			FROM generate_series(1, 110) i`, o.org.ID, a.ID, o.rep.ID, o.org.ID)
+		must(t, err)
+	}
+	// Link n is opened n % 4 times.
+	rows, err := f.db.Pool.Query(ctx, `SELECT id, recipient_email FROM share_links WHERE org_id = $1`, f.org.ID)
+	must(t, err)
+	opens := map[string]int{}
+	recipients, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ ID, Email string }])
+	must(t, err)
+	for _, r := range recipients {
+		var n int
+		_, _ = fmt.Sscanf(r.Email, "r%d@", &n)
+		opens[r.ID] = n % 4
+		for range n % 4 {
+			must(t, f.db.RecordLinkOpen(ctx, &stagecraft.LinkOpen{Link: &stagecraft.Link{ID: r.ID, OrgID: f.org.ID}, At: time.Now()}))
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		f     stagecraft.LinkFilter
+		limit int
+		want  int
+	}{
+		{"a hundred at a time", stagecraft.LinkFilter{}, 100, 110},
+		{"an uneven page", stagecraft.LinkFilter{}, 9, 110},
+		{"an exact multiple", stagecraft.LinkFilter{}, 55, 110},
+		{"the sharer's", stagecraft.LinkFilter{SharerID: f.rep.ID}, 100, 110},
+		{"searched", stagecraft.LinkFilter{Query: "buyer.example"}, 100, 110},
+		{"searched, fewer", stagecraft.LinkFilter{Query: "r1"}, 5, 22}, // 1, 10–19, 100–109, 110
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := pageThrough(t, tt.limit, func(limit, offset int) ([]*stagecraft.Link, int, error) {
+				lf := tt.f
+				lf.OrgID, lf.Limit, lf.Offset = f.org.ID, limit, offset
+				return f.db.FindLinks(ctx, lf)
+			})
+			if len(got) != tt.want {
+				t.Fatalf("%d links, want %d", len(got), tt.want)
+			}
+			seen := map[string]bool{}
+			for i, l := range got {
+				if seen[l.ID] || l.OrgID != f.org.ID {
+					t.Fatalf("link %s twice, or of another organisation", l.ID)
+				}
+				seen[l.ID] = true
+				if l.Opens != opens[l.ID] {
+					t.Errorf("link %s (%s): %d opens, want %d", l.ID, str(l.RecipientEmail), l.Opens, opens[l.ID])
+				}
+				if i > 0 {
+					p := got[i-1]
+					if p.CreatedAt.Before(l.CreatedAt) || p.CreatedAt.Equal(l.CreatedAt) && p.ID > l.ID {
+						t.Fatalf("link %d out of order", i)
+					}
+				}
+			}
+		})
+	}
+	links, total, err := f.db.FindLinks(ctx, stagecraft.LinkFilter{OrgID: f.org.ID, Query: "r1", Limit: 10, Offset: 40})
+	if err != nil || len(links) != 0 || total != 22 {
+		t.Errorf("past the end: %d links, total %d, %v; want none of 22", len(links), total, err)
+	}
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
