@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -463,5 +464,64 @@ func TestViewerWhilePreparing(t *testing.T) {
 	e.previewAll()
 	if !strings.Contains(e.page(b.get("/l/"+l.Token+"?waiting=1"), http.StatusOK), `data-page="1"`) {
 		t.Error("pages not shown once ready")
+	}
+}
+
+// TestVisitPagesPastAHundred: a link's and a deal's visits page by cursor
+// a hundred at most; the last page, even a full one, has no next cursor.
+func TestVisitPagesPastAHundred(t *testing.T) {
+	e := newEnv(t)
+	a := e.createAsset(e.marketerTok, "deck.pdf", tinyPDF("Deck"))
+	deal := e.shareDeal("D-1", "discovery", e.rep.ID)
+	l := e.share(e.repTok, map[string]any{"asset_id": a.ID, "deal_id": deal})
+	addVisits := func(n int) {
+		t.Helper()
+		// Started in threes at the same moment, so pages end within ties.
+		_, err := e.db.Pool.Exec(context.Background(), `
+			INSERT INTO link_visits (id, org_id, link_id, asset_id, visitor_key, started_at, last_seen_at, device)
+			SELECT gen_random_uuid(), $1, $2, $3, 'visitor-' || i, now() - (i / 3) * interval '1 second', now(), 'desktop'
+			FROM generate_series(1, $4::int) i`, e.org, l.ID, a.ID, n)
+		must(t, err)
+	}
+	pages := func(path string) []int {
+		t.Helper()
+		var sizes []int
+		seen := map[string]bool{}
+		cursor := ""
+		for {
+			var p api.VisitList
+			e.json(e.do("GET", path+"?limit=100&cursor="+url.QueryEscape(cursor), e.repTok, nil), http.StatusOK, &p)
+			sizes = append(sizes, len(p.Items))
+			for _, v := range p.Items {
+				if seen[v.ID] {
+					t.Fatalf("%s: visit %s on two pages", path, v.ID)
+				}
+				seen[v.ID] = true
+			}
+			if p.NextCursor == nil {
+				return sizes
+			}
+			cursor = *p.NextCursor
+		}
+	}
+	addVisits(200)
+	for _, path := range []string{"/api/v1/links/" + l.ID + "/visits", "/api/v1/deals/" + deal + "/visits"} {
+		if got := pages(path); fmt.Sprint(got) != "[100 100]" {
+			t.Errorf("%s: pages of %v, want [100 100]", path, got)
+		}
+	}
+	addVisits(5)
+	for _, path := range []string{"/api/v1/links/" + l.ID + "/visits", "/api/v1/deals/" + deal + "/visits"} {
+		if got := pages(path); fmt.Sprint(got) != "[100 100 5]" {
+			t.Errorf("%s: pages of %v, want [100 100 5]", path, got)
+		}
+		var p api.VisitList
+		e.json(e.do("GET", path, e.repTok, nil), http.StatusOK, &p)
+		if len(p.Items) != 20 || p.NextCursor == nil {
+			t.Errorf("%s: by default %d visits, next %v; want 20 and more", path, len(p.Items), p.NextCursor)
+		}
+		for _, q := range []string{"limit=101", "limit=0", "cursor=" + strings.Repeat("x", 600)} {
+			e.fail(e.do("GET", path+"?"+q, e.repTok, nil), http.StatusBadRequest, "invalid_input")
+		}
 	}
 }
