@@ -225,7 +225,14 @@ func (upd *AssetUpdate) Apply(a *Asset, tax *Taxonomy) error {
 	if upd.ExpiresAt != nil {
 		m.ExpiresAt = *upd.ExpiresAt
 	}
-	if err := m.Validate(tax); err != nil {
+	// A title the update leaves alone is not judged again: one set by an
+	// earlier version of the indexer may be longer than today's limit, and
+	// must not stop the asset's tags or status from changing.
+	checked := m
+	if upd.Title == nil {
+		checked.Title = ""
+	}
+	if err := checked.Validate(tax); err != nil {
 		return err
 	}
 	if upd.Title != nil {

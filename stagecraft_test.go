@@ -209,6 +209,16 @@ func TestAssetUpdateApply(t *testing.T) {
 		}, ""},
 		{"tag of 61 characters", stagecraft.AssetUpdate{Tags: list(strings.Repeat("ø", 61))}, nil, "is longer than 60 characters."},
 	}
+	t.Run("a stored title over the limit does not stop other changes", func(t *testing.T) {
+		a := base()
+		a.Title = strings.Repeat("t", 400)
+		if err := (&stagecraft.AssetUpdate{Tags: list("q3")}).Apply(a, &tax); err != nil || a.Tags[0] != "q3" {
+			t.Fatalf("err = %v, tags = %v", err, a.Tags)
+		}
+		if err := (&stagecraft.AssetUpdate{Title: str(strings.Repeat("t", 400))}).Apply(a, &tax); err == nil {
+			t.Fatal("a new title over the limit was taken")
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := base()

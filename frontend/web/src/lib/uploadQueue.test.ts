@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busy, fraction, nextToStart, summary, titleFromFilename, uploadReducer, type UploadItem } from './uploadQueue';
+import { busy, fraction, nextToStart, summary, uploadReducer, type UploadItem } from './uploadQueue';
 
 const add = (n: number) =>
   uploadReducer([], { type: 'add', items: Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `f${i + 1}.pdf`, size: 100 })) });
@@ -41,11 +41,6 @@ describe('upload queue', () => {
     expect(fraction(items[0])).toBe(0);
     expect(fraction(uploadReducer(items, { type: 'done', id: 9, assetID: 'a' })[0])).toBe(1);
   });
-  it.each([
-    ['Q3_pricing-deck.v2.pdf', 'Q3 pricing deck v2'],
-    ['notes.txt', 'notes'],
-    ['no extension', 'no extension'],
-  ])('titleFromFilename(%s) = %s', (f, want) => expect(titleFromFilename(f)).toBe(want));
 });
 
 describe('cancel and retry', () => {

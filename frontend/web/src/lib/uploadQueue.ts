@@ -71,8 +71,3 @@ export function fraction(i: UploadItem): number {
   if (i.state === 'done') return 1;
   return i.size > 0 ? Math.min(1, i.loaded / i.size) : 0;
 }
-
-/** titleFromFilename turns "Q3_pricing-deck.v2.pdf" into "Q3 pricing deck v2". */
-export function titleFromFilename(name: string): string {
-  return name.replace(/\.[a-z0-9]{1,5}$/i, '').replace(/[_\-.]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
