@@ -1,5 +1,8 @@
-// Package pdfgen writes small, valid, text-only PDF files. The demo content
-// and the tests use it to make documents without shipping binaries.
+// Package pdfgen writes small, valid PDF files without shipping binaries:
+// Document for plain pages of text lines (the tests' fixtures), and Doc
+// for designed pages with filled shapes, lines and wrapped text in the
+// base-14 Helvetica faces (the demo organisation's collateral). Nothing
+// is embedded or downloaded: every PDF reader has those fonts.
 package pdfgen
 
 import (
@@ -8,7 +11,7 @@ import (
 	"strings"
 )
 
-// Document describes a PDF to write.
+// Document describes a PDF of plain text lines.
 type Document struct {
 	Title  string
 	Author string
@@ -19,28 +22,50 @@ type Document struct {
 // Bytes renders the document: one Helvetica text page per entry of Pages,
 // an Info dictionary with the title, and a correct cross-reference table.
 func (d Document) Bytes() []byte {
-	var objs []string
-	add := func(s string) int { objs = append(objs, s); return len(objs) }
-
-	catalog := add("") // filled once the page tree number is known
-	pagesObj := add("")
-	font := add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-	var kids []string
-	for _, lines := range d.Pages {
+	contents := make([]string, len(d.Pages))
+	for i, lines := range d.Pages {
 		var content strings.Builder
 		content.WriteString("BT /F1 12 Tf 72 740 Td 16 TL\n")
 		for _, l := range lines {
 			fmt.Fprintf(&content, "(%s) Tj T*\n", escape(l))
 		}
 		content.WriteString("ET")
-		stream := add(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()))
-		page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>",
-			pagesObj, font, stream))
+		contents[i] = content.String()
+	}
+	return write(contents, Letter, info{title: d.Title, author: d.Author})
+}
+
+// info is the document information dictionary's fields.
+type info struct{ title, author, subject string }
+
+// write assembles a PDF from page content streams, every page of size
+// and able to use the fonts of baseFonts as /F1, /F2…, with an Info
+// dictionary and a correct cross-reference table.
+func write(contents []string, size Size, meta info) []byte {
+	var objs []string
+	add := func(s string) int { objs = append(objs, s); return len(objs) }
+
+	catalog := add("") // filled once the page tree number is known
+	pagesObj := add("")
+	var fonts strings.Builder
+	for i, name := range baseFonts {
+		id := add(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>", name))
+		fmt.Fprintf(&fonts, " /F%d %d 0 R", i+1, id)
+	}
+	var kids []string
+	for _, content := range contents {
+		stream := add(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+		page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %s %s] /Resources << /Font <<%s >> >> /Contents %d 0 R >>",
+			pagesObj, num(size.W), num(size.H), fonts.String(), stream))
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
 	objs[catalog-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesObj)
 	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
-	info := add(fmt.Sprintf("<< /Title (%s) /Author (%s) /Producer (Stagecraft pdfgen) >>", escape(d.Title), escape(d.Author)))
+	fields := "/Title " + infoString(meta.title) + " /Author " + infoString(meta.author)
+	if meta.subject != "" {
+		fields += " /Subject " + infoString(meta.subject)
+	}
+	infoObj := add("<< " + fields + " /Producer (Stagecraft pdfgen) >>")
 
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -54,28 +79,6 @@ func (d Document) Bytes() []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, catalog, info, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, catalog, infoObj, xref)
 	return b.Bytes()
-}
-
-// escape makes s safe inside a PDF literal string. Characters outside
-// Latin-1 are replaced, since the font uses WinAnsi encoding.
-func escape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '(' || r == ')' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20:
-			b.WriteByte(' ')
-		case r < 0x80:
-			b.WriteRune(r)
-		case r <= 0xFF:
-			fmt.Fprintf(&b, "\\%03o", r)
-		default:
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
 }
