@@ -7,10 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/stagecraft/stagecraft"
 	"github.com/stagecraft/stagecraft/auth"
-	"github.com/stagecraft/stagecraft/internal/pdfgen"
 	"github.com/stagecraft/stagecraft/library"
 )
 
@@ -31,71 +31,62 @@ type demoAsset struct {
 	industries []string
 	products   []string
 	tags       []string
-	body       func() []byte
+	// reading is how long a prospect typically spends on each page, in
+	// seconds; its length is the page count. Nil for files without pages,
+	// which are not shared as links.
+	reading []int
+	body    func(date time.Time) ([]byte, error)
 }
 
-func pdf(title string, pages ...[]string) func() []byte {
-	return func() []byte { return pdfgen.Document{Title: title, Author: "Acme Marketing", Pages: pages}.Bytes() }
+func brochurePDF(f func(time.Time) *brochure) func(time.Time) ([]byte, error) {
+	return func(date time.Time) ([]byte, error) { return f(date).bytes(), nil }
 }
 
-func text(s string) func() []byte { return func() []byte { return []byte(strings.TrimLeft(s, "\n")) } }
+func deckPPTX(f func(time.Time) *deck) func(time.Time) ([]byte, error) {
+	return func(date time.Time) ([]byte, error) { return f(date).bytes() }
+}
 
+func text(s string) func(time.Time) ([]byte, error) {
+	return func(time.Time) ([]byte, error) { return []byte(strings.TrimLeft(s, "\n")), nil }
+}
+
+// demoAssets are the demo library: two decks and five documents made by
+// the generators (designed covers, headings, tables and charts, several
+// pages each, so thumbnails, previews and page analytics look real) and
+// the pricing sheet as the spreadsheet-like file it would be. The decks
+// are converted by LibreOffice when the server indexes them, a few
+// seconds each, so there are only two.
 var demoAssets = []demoAsset{
-	{"acme-platform-overview.pdf", "Acme Platform Overview", []string{"prospecting", "discovery"},
-		[]string{"economic_buyer", "executive_sponsor"}, nil, []string{"acme_platform"}, []string{"overview"},
-		pdf("Acme Platform Overview",
-			[]string{"Acme Platform Overview", "", "One platform for revenue teams: pipeline, forecasting and analytics.",
-				"Customers cut reporting time by 60% in their first quarter."},
-			[]string{"Why Acme", "", "Deploys in two weeks. Integrates with Salesforce and HubSpot.",
-				"SOC 2 Type II certified; data stays in your region."})},
+	{"acme-platform-overview.pptx", "Acme Platform Overview", []string{"prospecting", "discovery"},
+		[]string{"economic_buyer", "executive_sponsor"}, nil, []string{"acme_platform"}, []string{"overview", "deck"},
+		[]int{18, 26, 34, 30, 48, 36, 20, 32, 55, 14}, deckPPTX(platformOverview)},
+	{"discovery-call.pptx", "Discovery Call Deck", []string{"discovery"},
+		[]string{"champion", "end_user"}, nil, []string{"acme_platform"}, []string{"playbook", "deck"},
+		[]int{14, 22, 36, 44, 30, 26, 38}, deckPPTX(discoveryDeck)},
 	{"security-whitepaper.pdf", "Security and Compliance Whitepaper", []string{"evaluation"},
 		[]string{"technical_buyer"}, []string{"financial_services", "healthcare"}, []string{"acme_platform"}, []string{"security"},
-		pdf("Security and Compliance Whitepaper",
-			[]string{"Security and Compliance", "", "Encryption at rest (AES-256) and in transit (TLS 1.3).",
-				"Single sign-on with SAML and OIDC; SCIM provisioning.", "Annual penetration tests by an independent firm."})},
+		[]int{12, 38, 72, 48, 88, 44, 34, 28}, brochurePDF(securityWhitepaper)},
 	{"northwind-case-study.pdf", "Case Study: Northwind Health", []string{"evaluation", "proposal"},
 		[]string{"champion", "economic_buyer"}, []string{"healthcare"}, []string{"acme_analytics"}, []string{"case-study"},
-		pdf("Case Study: Northwind Health",
-			[]string{"Northwind Health", "", "Northwind consolidated twelve reporting tools into Acme Analytics.",
-				"Result: forecast accuracy up from 71% to 93% in two quarters."})},
+		[]int{14, 44, 36, 82, 28}, brochurePDF(northwindCaseStudy)},
 	{"globex-battlecard.pdf", "Competitive Battlecard: Acme vs Globex", []string{"evaluation"},
 		[]string{"champion", "technical_buyer"}, nil, []string{"acme_platform"}, []string{"competitive"},
-		pdf("Competitive Battlecard: Acme vs Globex",
-			[]string{"Acme vs Globex", "", "Globex needs a six-month implementation; Acme goes live in two weeks.",
-				"Globex charges per report; Acme pricing is per seat with unlimited reports."})},
-	{"discovery-questions.md", "Discovery Call Questions", []string{"discovery"},
-		[]string{"champion", "end_user"}, nil, nil, []string{"playbook"},
-		text(`
-# Discovery call questions
-
-1. How do you build your forecast today, and how long does it take?
-2. Which reports does leadership ask for every week?
-3. What happens when a deal slips a quarter?
-`)},
-	{"roi-guide.md", "ROI Calculator Guide", []string{"proposal"},
+		[]int{10, 70, 58, 40}, brochurePDF(globexBattlecard)},
+	{"roi-guide.pdf", "ROI Calculator Guide", []string{"proposal"},
 		[]string{"economic_buyer"}, nil, []string{"acme_platform", "acme_analytics"}, []string{"roi"},
-		text(`
-# Building the ROI case
-
-Hours saved per analyst per week x analysts x loaded hourly cost = annual savings.
-Typical customers recover the licence cost within seven months.
-`)},
+		[]int{12, 50, 86, 42, 74}, brochurePDF(roiGuide)},
 	{"pricing-2026.csv", "Pricing Sheet 2026", []string{"negotiation"},
 		[]string{"procurement", "economic_buyer"}, nil, []string{"acme_platform", "acme_analytics", "acme_connect"}, []string{"pricing"},
-		text(`
+		nil, text(`
 product,edition,price_per_seat_usd
 Acme Platform,Team,45
 Acme Platform,Enterprise,79
 Acme Analytics,Add-on,25
 Acme Connect,Add-on,15
 `)},
-	{"implementation-plan.txt", "Implementation Plan Template", []string{"proposal", "negotiation"},
+	{"implementation-plan.pdf", "Implementation Plan Template", []string{"proposal", "negotiation"},
 		[]string{"technical_buyer", "end_user"}, nil, []string{"acme_platform"}, []string{"onboarding"},
-		text(`
-Implementation plan (two weeks)
-Week 1: connect the CRM, import history, configure pipeline stages.
-Week 2: train managers, build the first forecast, go live.
-`)},
+		[]int{12, 62, 34, 46, 52}, brochurePDF(implementationPlan)},
 }
 
 // cmdDemo creates the demo organisation, its users and its collateral. It
@@ -146,25 +137,37 @@ func cmdDemo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 		}
 	}
 	_ = admin
+	now := time.Now().UTC()
 	assets := map[string]string{}
+	var shared []demoShared
 	for i, d := range demoAssets {
 		fmt.Fprintf(stdout, "demo content %d/%d: %s\n", i+1, len(demoAssets), d.filename)
+		body, err := d.body(now)
+		if err != nil {
+			return err
+		}
 		id := library.NewAssetID()
-		f, err := app.Library.StoreFile(ctx, marketer, id, d.filename, bytes.NewReader(d.body()))
+		f, err := app.Library.StoreFile(ctx, marketer, id, d.filename, bytes.NewReader(body))
 		if err != nil {
 			return fmt.Errorf("demo asset %s: %w", d.filename, err)
 		}
 		meta := stagecraft.AssetMeta{Title: d.title, Stages: d.stages, Personas: d.personas,
 			Industries: d.industries, Products: d.products, Tags: d.tags}
-		if _, err := app.Library.CreateAsset(ctx, marketer, id, meta, f); err != nil {
+		a, err := app.Library.CreateAsset(ctx, marketer, id, meta, f)
+		if err != nil {
 			return fmt.Errorf("demo asset %s: %w", d.filename, err)
 		}
 		assets[d.filename] = id
+		if d.reading != nil {
+			shared = append(shared, demoShared{file: d.filename, title: d.title, assetID: a.ID, versionID: f.Version.ID, reading: d.reading})
+		}
 	}
-	fmt.Fprintln(stdout, "demo deals and usage: 80 deals, stage by stage…")
-	if err := seedDemoUsage(ctx, app.DB, org.ID, rep, assets); err != nil {
+	fmt.Fprintln(stdout, "demo deals and usage: 80 deals, stage by stage, with shared links and their visits…")
+	sharer := newDemoSharer(app, rep, shared, now)
+	if err := seedDemoUsage(ctx, app.DB, org.ID, rep, assets, sharer); err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "demo links: %d shared, %d visits, %d page reports\n", sharer.links, sharer.visits, sharer.beacons)
 	printDemoLogin(stdout, cfg, true)
 	return nil
 }

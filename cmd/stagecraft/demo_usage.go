@@ -21,21 +21,31 @@ var demoAccounts = []string{"Northwind", "Contoso", "Fabrikam", "Globex", "Inite
 // pattern is planted on purpose so the scorecard has something to find: the
 // Northwind case study, used during evaluation, raises the chance of
 // winning; the pricing sheet, only ever used at negotiation, does not — its
-// deals win often only because they got that far.
-func seedDemoUsage(ctx context.Context, db *postgres.DB, orgID string, rep *stagecraft.User, assets map[string]string) error {
+// deals win often only because they got that far. Collateral presented is
+// often shared on the deal afterwards, and sharer (nil for none) replays
+// its recipients reading it; a share is a use of the same asset on the same
+// deal at the same stage, so the pattern stays as planted.
+func seedDemoUsage(ctx context.Context, db *postgres.DB, orgID string, rep *stagecraft.User, assets map[string]string,
+	sharer *demoSharer) error {
 	rng := rand.New(rand.NewPCG(7, 7)) //nolint:gosec // G404: a fixed seed makes the demo's data the same on every machine; nothing here is secret
 
 	stages := []string{"prospecting", "discovery", "evaluation", "proposal", "negotiation"}
 	// The collateral a rep reaches for at each stage.
 	byStage := map[string][]string{
-		"prospecting": {"acme-platform-overview.pdf"},
-		"discovery":   {"discovery-questions.md", "acme-platform-overview.pdf"},
+		"prospecting": {"acme-platform-overview.pptx"},
+		"discovery":   {"discovery-call.pptx", "acme-platform-overview.pptx"},
 		"evaluation":  {"security-whitepaper.pdf", "globex-battlecard.pdf", "northwind-case-study.pdf"},
-		"proposal":    {"roi-guide.md", "implementation-plan.txt"},
+		"proposal":    {"roi-guide.pdf", "implementation-plan.pdf"},
 		"negotiation": {"pricing-2026.csv"},
 	}
+	fileOf := map[string]string{}
+	for file, id := range assets {
+		fileOf[id] = file
+	}
 	personas := []string{"economic_buyer", "technical_buyer", "champion", "executive_sponsor", "procurement", "end_user"}
-	start := time.Now().UTC().AddDate(0, 0, -120)
+	// The history starts at a midnight, so its times of day, and the
+	// reading replayed on them, are the same whenever the demo is made.
+	start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -120)
 	for i := range 80 {
 		ext := fmt.Sprintf("DEMO-%03d", i+1)
 		day := start.Add(time.Duration(i) * 30 * time.Hour)
@@ -77,6 +87,16 @@ func seedDemoUsage(ctx context.Context, db *postgres.DB, orgID string, rep *stag
 			}
 			if _, err := db.RecordEvents(ctx, events); err != nil {
 				return fmt.Errorf("demo events of %s: %w", ext, err)
+			}
+			for _, e := range events {
+				if sharer == nil {
+					break
+				}
+				// The rep sends what was presented an hour after the meeting.
+				if err := sharer.shareOnDeal(ctx, fileOf[e.AssetID], dealID, demoAccounts[i%len(demoAccounts)],
+					e.OccurredAt.Add(time.Hour)); err != nil {
+					return err
+				}
 			}
 		}
 		if recent {

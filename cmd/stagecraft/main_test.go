@@ -156,6 +156,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 	if sc.Overall.DealsClosed < 50 || lift["Case Study: Northwind Health"] < 0.15 || lift["Pricing Sheet 2026"] > 0.1 {
 		t.Errorf("demo scorecard: %d closed deals, lifts %v", sc.Overall.DealsClosed, lift)
 	}
+	checkDemoLibrary(t, base, login.Token)
 	stop()
 	select {
 	case code := <-done:
