@@ -104,6 +104,8 @@ export async function downloadURL(id: string, dealID?: string): Promise<string> 
 export interface DealListParams {
   status?: string;
   owner?: 'me';
+  /** Words of the deal's name, account or CRM id. */
+  q?: string;
   limit?: number;
   offset?: number;
 }
@@ -131,7 +133,7 @@ export interface NewLink extends LinkOptions {
   expires_at?: string;
 }
 export const createLink = (l: NewLink) => request<Link>('/links', { method: 'POST', body: l });
-export const listLinks = (p: { asset_id?: string; deal_id?: string; limit?: number }) =>
+export const listLinks = (p: { asset_id?: string; deal_id?: string; q?: string; limit?: number; offset?: number }) =>
   pageOf<Link>('/links', { ...p });
 export const getLink = (id: string) => request<Link>(`/links/${id}`);
 export type LinkPatch = LinkOptions & { expires_at?: string | null };
@@ -189,7 +191,7 @@ export const assetAnalytics = (id: string, p: AnalyticsParams = {}) =>
   request<AssetDetail>(`/analytics/assets/${id}`, { query: { ...p } });
 export const unusedAssets = (days: number) => pageOf<Asset>('/analytics/unused', { days });
 
-export const listUsers = () => pageOf<User>('/users', { limit: 100 });
+export const listUsers = (p: { q?: string; limit?: number; offset?: number } = {}) => pageOf<User>('/users', { limit: 100, ...p });
 export const createUser = (u: { email: string; name: string; role: Role; password: string }) =>
   request<User>('/users', { method: 'POST', body: u });
 export const patchUser = (id: string, p: { name?: string; role?: Role; disabled?: boolean }) =>

@@ -68,10 +68,10 @@ export function ShareDialog({ asset, dealID, onClose }: { asset: Asset; dealID?:
           <p className="muted">
             Opens of this link are recorded against the deal, so you can see when <strong>{asset.title}</strong> is read.
           </p>
-          <label className="field">
-            <span>Deal</span>
-            <DealSelect value={deal} onChange={setDeal} />
-          </label>
+          <div className="field">
+            <label htmlFor="share-deal">Deal</label>
+            <DealSelect id="share-deal" value={deal} onChange={setDeal} />
+          </div>
           <div className="field">
             <label htmlFor="share-recipient">Recipient email (optional)</label>
             <input id="share-recipient" className="input" type="email" value={recipient} onChange={(e) => setRecipient(e.target.value)}
@@ -132,10 +132,10 @@ export function AttachDialog({ asset, dealID, onClose }: { asset: Asset; dealID?
     <Modal title="Attach to deal" onClose={onClose}>
       <form onSubmit={(e) => { e.preventDefault(); attach.mutate(); }}>
         <p className="muted">Record that <strong>{asset.title}</strong> was used on a deal.</p>
-        <label className="field">
-          <span>Deal</span>
-          <DealSelect value={deal} onChange={setDeal} noneLabel="Choose a deal" />
-        </label>
+        <div className="field">
+          <label htmlFor="attach-deal">Deal</label>
+          <DealSelect id="attach-deal" value={deal} onChange={setDeal} noneLabel="Choose a deal" />
+        </div>
         <Alert error={attach.error} />
         <div className="btn-row">
           <button className="btn primary" type="submit" disabled={!deal || attach.isPending}>

@@ -83,6 +83,43 @@ describe('Admin users', () => {
   });
 });
 
+describe('Admin users, many of them', () => {
+  const people: User[] = Array.from({ length: 130 }, (_, i) => ({
+    ...rep, id: `u${i}`, email: `person${String(i).padStart(3, '0')}@example.com`, name: `Person ${i}`, created_at: '2026-02-05T00:00:00Z',
+    disabled: false, last_seen_at: null,
+  }));
+
+  it('pages past the first hundred and searches by name or email', async () => {
+    signIn(admin);
+    const calls = mockAPI({
+      'GET /api/v1/users': (url) => {
+        const q = (url.searchParams.get('q') ?? '').toLowerCase();
+        const hits = people.filter((u) => !q || `${u.name} ${u.email}`.toLowerCase().includes(q));
+        const limit = Number(url.searchParams.get('limit'));
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        return json({ items: hits.slice(offset, offset + limit), total: hits.length });
+      },
+    });
+    const user = userEvent.setup();
+    renderApp(<Admin />, { path: '/admin' });
+    await screen.findByRole('cell', { name: 'person000@example.com' });
+    expect(screen.getByText(/Page 1 of 6 · 130 people/)).toBeInTheDocument();
+    for (let i = 0; i < 5; i++) await user.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('cell', { name: 'person129@example.com' });
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    expect(calls.at(-1)?.url.searchParams.get('offset')).toBe('125');
+
+    await user.type(screen.getByLabelText('Find people by name or email'), 'person12');
+    await screen.findByRole('cell', { name: 'person120@example.com' });
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(11));
+    expect(calls.at(-1)?.url.searchParams.get('q')).toBe('person12');
+    expect(calls.at(-1)?.url.searchParams.get('offset')).toBe('0');
+    await user.clear(screen.getByLabelText('Find people by name or email'));
+    await user.type(screen.getByLabelText('Find people by name or email'), 'nobody');
+    await screen.findByText('Nobody matches “nobody”');
+  });
+});
+
 describe('Admin API tokens', () => {
   const tokens: APIToken[] = [
     { id: 't1', name: 'Laptop extension', prefix: 'sc_ab12', owner: { id: rep.id, email: rep.email },

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/client';
@@ -13,6 +13,8 @@ import { AuditLog } from './AuditLog';
 import { OrgSettings } from './OrgSettings';
 import { OrgTokens } from './OrgTokens';
 import { TabPanel, Tabs, useTabs } from '../components/Tabs';
+import { Pager } from '../components/Pager';
+import { useDebounced } from '../lib/useDebounced';
 
 const roles: { key: Role; label: string; hint: string }[] = [
   { key: 'rep', label: 'Sales rep', hint: 'finds, shares and uses published collateral' },
@@ -55,11 +57,21 @@ export default function Admin() {
 
 const who = (u: User) => u.name || u.email;
 
+/** How many people the users table shows a page. */
+const userPageSize = 25;
+
 function Users() {
   const me = useUser();
   const qc = useQueryClient();
   const toast = useToast();
-  const users = useQuery({ queryKey: ['users'], queryFn: api.listUsers });
+  const [text, setText] = useState('');
+  const q = useDebounced(text.trim(), 250);
+  const [page, setPage] = useState(1);
+  const users = useQuery({
+    queryKey: ['users', q, page],
+    queryFn: () => api.listUsers({ q: q || undefined, limit: userPageSize, offset: (page - 1) * userPageSize }),
+    placeholderData: keepPreviousData,
+  });
   // A refusal (the last admin cannot be disabled or demoted) stays on the
   // page until the next change, naming whom it was about.
   const [failure, setFailure] = useState<{ email: string; error: unknown } | null>(null);
@@ -96,7 +108,14 @@ function Users() {
             <button className="btn small ghost" onClick={() => setFailure(null)} aria-label="Dismiss">✕</button>
           </div>
         )}
-        {users.error ? <ErrorState error={users.error} retry={() => void users.refetch()} /> : !users.data ? <Loading /> : (
+        <div className="list-tools">
+          <input type="search" className="input" value={text} aria-label="Find people by name or email" placeholder="Find people by name or email"
+            onChange={(e) => { setText(e.target.value); setPage(1); }} />
+          <span className="spacer" />
+          {users.data && <Pager page={page} pageSize={userPageSize} total={users.data.total} onPage={setPage} one="person" many="people" />}
+        </div>
+        {users.error ? <ErrorState error={users.error} retry={() => void users.refetch()} /> : !users.data ? <Loading /> :
+          !users.data.items.length ? <Empty title={q ? `Nobody matches “${q}”` : 'No users yet'} icon="👤" /> : (
           <div className="table-wrap">
             <table className="table stacked" aria-label="Users">
               <thead>

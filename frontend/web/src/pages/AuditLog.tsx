@@ -9,6 +9,7 @@ import { Empty, ErrorState, Loading, Spinner, useToast } from '../components/ui'
 import { actionGroups, actionLabel, auditFilterKeys, detailsText, parseAuditFilter } from '../lib/audit';
 import { saveBlob, today } from '../lib/download';
 import { dateTime } from '../lib/format';
+import { useDebounced } from '../lib/useDebounced';
 
 const pageSize = 50;
 
@@ -28,7 +29,10 @@ export function AuditLog() {
     auditFilterKeys.forEach((k) => p.delete(k));
     setParams(p, { replace: true });
   };
-  const users = useQuery({ queryKey: ['users'], queryFn: api.listUsers });
+  // The person filter lists up to 100 people; a search finds the rest.
+  const [who, setWho] = useState('');
+  const whoQ = useDebounced(who.trim(), 250);
+  const users = useQuery({ queryKey: ['users', 'filter', whoQ], queryFn: () => api.listUsers({ q: whoQ || undefined, limit: 100 }), placeholderData: keepPreviousData });
   const log = useInfiniteQuery({
     queryKey: ['audit', filter],
     queryFn: ({ pageParam, signal }) => api.listAudit({ ...filter, limit: pageSize, cursor: pageParam }, signal),
@@ -50,8 +54,12 @@ export function AuditLog() {
         <CSVButton filter={filter} />
       </div>
       <div className="audit-filters" role="group" aria-label="Filters">
-        <label className="field"><span>Person</span>
-          <select className="input" value={filter.actor ?? ''} onChange={(e) => setFilter('actor', e.target.value)}>
+        <div className="field"><label htmlFor="audit-person">Person</label>
+          {(whoQ || (users.data && users.data.total > users.data.items.length)) && (
+            <input type="search" className="input" value={who} onChange={(e) => setWho(e.target.value)}
+              aria-label="Find a person by name or email" placeholder="Find by name or email" />
+          )}
+          <select id="audit-person" className="input" value={filter.actor ?? ''} onChange={(e) => setFilter('actor', e.target.value)}>
             <option value="">Anyone</option>
             {filter.actor && users.data && !users.data.items.some((u) => u.id === filter.actor) && (
               <option value={filter.actor}>{filter.actor}</option>
@@ -60,7 +68,10 @@ export function AuditLog() {
               <option key={u.id} value={u.id}>{u.name ? `${u.name} (${u.email})` : u.email}</option>
             ))}
           </select>
-        </label>
+          {users.data && users.data.total > users.data.items.length && (
+            <span className="hint">{users.data.items.length} of {users.data.total} people listed: search to find others.</span>
+          )}
+        </div>
         <label className="field"><span>Action</span>
           <select className="input" value={filter.action ?? ''} onChange={(e) => setFilter('action', e.target.value)}>
             <option value="">Any action</option>

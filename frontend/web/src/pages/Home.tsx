@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { useOpenDeals, useTaxonomy } from '../api/hooks';
+import { dealPageSize, useDeal, useDealSearch, useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
 import type { Deal, Taxonomy } from '../api/types';
 import { DealVisits } from '../components/Visits';
@@ -10,9 +10,10 @@ import { TermChips } from '../components/Badges';
 import { Thumbnail } from '../components/Thumbnail';
 import { Empty, ErrorState, Loading, SearchIcon } from '../components/ui';
 import { useUser } from '../auth';
-import { money, points } from '../lib/format';
+import { money, num, points } from '../lib/format';
 import { searchToParams } from '../lib/searchState';
 import { label } from '../lib/taxonomy';
+import { useDebounced } from '../lib/useDebounced';
 
 /** dealSearch is the search a deal calls for: its stage and personas, as
  * far as the taxonomy knows them (a CRM may use stages it does not). */
@@ -29,11 +30,16 @@ export function dealSearch(deal: Deal, tax: Taxonomy | undefined, q = ''): strin
 
 export function Home() {
   const user = useUser();
-  const deals = useOpenDeals();
+  const [text, setText] = useState('');
+  const q = useDebounced(text.trim(), 250);
+  const deals = useDealSearch(q);
   const { data: tax } = useTaxonomy();
   const [params, setParams] = useSearchParams();
-  const list = deals.data?.items ?? [];
-  const selected = list.find((d) => d.id === params.get('deal')) ?? list.at(0);
+  const list = deals.items;
+  const wanted = params.get('deal');
+  // A deal in the address but not among the deals loaded is fetched on its own.
+  const extra = useDeal(wanted && !list.some((d) => d.id === wanted) ? wanted : null);
+  const selected = list.find((d) => d.id === wanted) ?? extra.data ?? (q ? undefined : list.at(0));
 
   return (
     <>
@@ -50,11 +56,19 @@ export function Home() {
             <Loading />
           ) : deals.error ? (
             <ErrorState error={deals.error} retry={() => void deals.refetch()} />
-          ) : list.length === 0 ? (
+          ) : list.length === 0 && !q ? (
             <Empty title="No open deals" icon="◇">
               Deals arrive from your CRM. Meanwhile, <Link to="/search">search the library</Link>.
             </Empty>
           ) : (
+            <>
+            {(q || deals.total > dealPageSize) && (
+              <div style={{ padding: '4px 8px 8px' }}>
+                <input type="search" className="input" value={text} onChange={(e) => setText(e.target.value)}
+                  aria-label="Find a deal by name, account or CRM id" placeholder="Find a deal" />
+              </div>
+            )}
+            {q && !list.length && <p className="muted" style={{ padding: '0 12px' }}>No open deal matches “{q}”.</p>}
             <ul className="deal-list">
               {list.map((d) => (
                 <li key={d.id}>
@@ -69,6 +83,14 @@ export function Home() {
                 </li>
               ))}
             </ul>
+            {deals.hasNextPage && (
+              <div style={{ padding: 8 }}>
+                <button type="button" className="btn small" disabled={deals.isFetchingNextPage} onClick={() => void deals.fetchNextPage()}>
+                  {deals.isFetchingNextPage ? 'Loading…' : `Show more (${num(list.length)} of ${num(deals.total)})`}
+                </button>
+              </div>
+            )}
+            </>
           )}
         </section>
         <div>{selected ? <DealPanel deal={selected} tax={tax} /> : !deals.isLoading && <QuickSearch />}</div>

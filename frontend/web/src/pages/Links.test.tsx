@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Link } from '../api/types';
 import { json, mockAPI, renderApp, rep, signIn } from '../test/render';
@@ -34,5 +35,30 @@ describe('Links', () => {
     mockAPI({ 'GET /api/v1/links': () => json({ items: null, total: 0 }) });
     renderApp(<Links />);
     expect(await screen.findByText('No links shared yet')).toBeInTheDocument();
+  });
+
+  it('pages past the first hundred and searches', async () => {
+    signIn(rep);
+    const many = Array.from({ length: 120 }, (_, i) => ({ ...base, id: `l${i}`, recipient_email: `buyer${i}@acme.example` }));
+    const calls = mockAPI({
+      'GET /api/v1/links': (url) => {
+        const q = url.searchParams.get('q') ?? '';
+        const hits = many.filter((l) => !q || l.recipient_email.includes(q));
+        const limit = Number(url.searchParams.get('limit'));
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        return json({ items: hits.slice(offset, offset + limit), total: hits.length });
+      },
+      'GET /api/v1/assets/a1': () => json({ id: 'a1', title: 'Pricing sheet' }),
+    });
+    const user = userEvent.setup();
+    renderApp(<Links />);
+    await screen.findByText('buyer0@acme.example');
+    expect(screen.getByText(/Page 1 of 5 · 120 links/)).toBeInTheDocument();
+    for (let i = 0; i < 4; i++) await user.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByText('buyer119@acme.example');
+    await user.type(screen.getByLabelText('Find links by asset, recipient or deal'), 'buyer11');
+    await waitFor(() => expect(calls.at(-1)?.url.searchParams.get('q')).toBe('buyer11'));
+    await screen.findByText('buyer110@acme.example');
+    expect(screen.getByText('11 links')).toBeInTheDocument();
   });
 });

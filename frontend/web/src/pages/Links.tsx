@@ -1,9 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import * as api from '../api/endpoints';
 import type { Link } from '../api/types';
 import { useAuth } from '../auth';
+import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/ui';
+import { useDebounced } from '../lib/useDebounced';
 import { localDateTime, localRelative } from '../lib/format';
 import { LinkStateBadge } from './LinkPage';
 
@@ -13,11 +16,21 @@ function AssetTitle({ id }: { id: string }) {
   return <>{q.data?.title ?? (q.error ? 'Unavailable asset' : '…')}</>;
 }
 
+/** How many links the table shows a page. */
+const linkPageSize = 25;
+
 /** Links lists the links the user shared (reps) or the organisation's
  * (marketers and admins), each opening its settings and visits. */
 export default function Links() {
   const { can } = useAuth();
-  const links = useQuery({ queryKey: ['links', 'all'], queryFn: () => api.listLinks({ limit: 100 }) });
+  const [text, setText] = useState('');
+  const q = useDebounced(text.trim(), 250);
+  const [page, setPage] = useState(1);
+  const links = useQuery({
+    queryKey: ['links', 'all', q, page],
+    queryFn: () => api.listLinks({ q: q || undefined, limit: linkPageSize, offset: (page - 1) * linkPageSize }),
+    placeholderData: keepPreviousData,
+  });
   return (
     <>
       <div className="page-head">
@@ -27,20 +40,27 @@ export default function Links() {
         </div>
       </div>
       {links.error ? <ErrorState error={links.error} retry={() => void links.refetch()} /> : !links.data ? <Loading /> :
-        !links.data.items.length ? (
+        !links.data.items.length && !q ? (
           <Empty title="No links shared yet" icon="🔗">
             Share an asset from <RouterLink to="/search">search</RouterLink> to get a tracked link.
           </Empty>
         ) : (
           <div className="panel" style={{ padding: 0 }}>
-            <div className="table-wrap">
+            <div className="list-tools">
+              <input type="search" className="input" value={text} aria-label="Find links by asset, recipient or deal"
+                placeholder="Find by asset, recipient or deal" onChange={(e) => { setText(e.target.value); setPage(1); }} />
+              <span className="spacer" />
+              <Pager page={page} pageSize={linkPageSize} total={links.data.total} onPage={setPage} one="link" />
+            </div>
+            {!links.data.items.length && <Empty title={`No link matches “${q}”`} icon="🔗" />}
+            {links.data.items.length > 0 && <div className="table-wrap">
               <table className="table stacked" aria-label="Links">
                 <thead>
                   <tr><th>Asset</th><th>Recipient</th><th className="num">Visits</th><th>Last opened</th><th>Protection</th><th>Status</th><th className="hide-mobile">Shared</th></tr>
                 </thead>
                 <tbody>{links.data.items.map((l) => <Row key={l.id} link={l} />)}</tbody>
               </table>
-            </div>
+            </div>}
           </div>
         )}
     </>

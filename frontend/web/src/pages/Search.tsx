@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useOpenDeals, useTaxonomy } from '../api/hooks';
+import { useDeal, useTaxonomy } from '../api/hooks';
 import * as api from '../api/endpoints';
 import type { SearchHit, Taxonomy } from '../api/types';
 import { AssetActions } from '../components/AssetActions';
@@ -24,8 +24,7 @@ export function SearchPage() {
   // On a phone the filters fold away behind a button, results first.
   const [showFilters, setShowFilters] = useState(false);
   const { data: tax } = useTaxonomy();
-  const { data: deals } = useOpenDeals();
-  const deal = deals?.items.find((d) => d.id === state.deal);
+  const { data: deal } = useDeal(state.deal);
 
   // A query changed in the address (back, a link) replaces what is typed;
   // adjusted during render so the box never shows the old text.
