@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { admin, api, browserArgs, chromiumType, humanUserAgent, login, skipReason, startServer } from '../../web/e2e/harness.mjs';
 import { makePDF } from '../../web/e2e/pdf.mjs';
+import { checkA11y } from '../../web/e2e/axe.mjs';
 import { build } from '../scripts/build.mjs';
 import { gmail, outlook } from '../test/fixtures.js';
 
@@ -148,7 +149,7 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
     await p.keyboard.type(typed);
     await button.click();
     const panel = p.frameLocator('iframe[data-stagecraft-panel]');
-    await panel.getByLabel('Deal').selectOption({ label: 'Northwind security rollout — Northwind Traders' });
+    await panel.getByLabel(/^Deal/).selectOption({ label: 'Northwind security rollout — Northwind Traders' });
     assert.equal(await panel.getByLabel('Recipient').inputValue(), recipient);
     // The deal's stage and persona are applied, and can be changed.
     assert.equal(await panel.getByRole('group', { name: 'Stages' }).getByRole('button', { name: 'Evaluation' }).getAttribute('aria-pressed'), 'true');
@@ -201,7 +202,7 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
     await mail.keyboard.type('Deck:');
     const p = await extPage('panel.html');
     assert.equal(await p.getByLabel('Recipient').inputValue(), 'cio@northwind.example');
-    await p.getByLabel('Deal').selectOption({ label: 'Northwind security rollout — Northwind Traders' });
+    await p.getByLabel(/^Deal/).selectOption({ label: 'Northwind security rollout — Northwind Traders' });
     const hit = p.getByRole('article', { name: title });
     await hit.getByRole('button', { name: 'Insert link' }).click();
     await p.getByText(`Inserted a tracked link to “${title}”.`).waitFor();
@@ -277,6 +278,30 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
     assert.equal(text, '1', 'the badge counts the unread notification');
     const alarm = await worker.evaluate(() => chrome.alarms.get('unread-notifications'));
     assert.equal(alarm?.periodInMinutes, 1);
+    await p.close();
+  });
+
+  test('the panel finds any of many deals, and passes an accessibility check', async () => {
+    // More open deals than the picker loads at once.
+    for (let i = 0; i < 60; i++) {
+      await api(server, repJWT, 'PUT', `/deals/MANY-${i}`, { name: `Pipeline deal ${i}`, account: `Account ${i}`, stage: 'discovery' });
+    }
+    const zephyr = await api(server, repJWT, 'PUT', '/deals/ZX-9', { name: 'Zephyr expansion', account: 'Zephyr Labs', stage: 'proposal' });
+    const p = await extPage('panel.html');
+    const hint = p.getByRole('status').filter({ hasText: 'open deals' });
+    await hint.getByText(/^Showing 50 of 62 open deals/).waitFor();
+    await checkA11y(p, 'extension panel');
+    await p.getByLabel('Find a deal').fill('zephyr');
+    const select = p.getByLabel(/^Deal/);
+    await p.waitForFunction(() => document.querySelectorAll('#deal option').length === 2);
+    assert.deepEqual(await select.locator('option').allTextContents(), ['No deal', 'Zephyr expansion — Zephyr Labs']);
+    await select.selectOption({ label: 'Zephyr expansion — Zephyr Labs' });
+    // The deal brings its stage as a filter, and stays chosen when the search moves on.
+    assert.equal(await p.getByRole('group', { name: 'Stages' }).getByRole('button', { name: 'Proposal' }).getAttribute('aria-pressed'), 'true');
+    await p.getByLabel('Find a deal').fill('nothing of the kind');
+    await p.getByText('No open deal matches “nothing of the kind”.').waitFor();
+    assert.equal(await select.inputValue(), zephyr.id);
+    assert.match(await select.locator('option:checked').textContent(), /Zephyr expansion/);
     await p.close();
   });
 

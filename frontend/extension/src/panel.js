@@ -4,6 +4,7 @@
 // link into the email, or copy it.
 import { StagecraftError, call, loadSettings, query } from './api.js';
 import { checkPasscode, defaultOptions, linkBody, passcodeMax, summary } from './share.js';
+import { dealHint, dealLabel, dealPage, withChosen } from './deals.js';
 import { h, snippet } from './ui.js';
 
 const params = new URLSearchParams(location.search);
@@ -19,7 +20,10 @@ const state = {
   settings: null,
   me: null,
   taxonomy: { stages: [], personas: [] },
-  deals: [],
+  deals: [], // the open deals loaded for the picker (a page of them)
+  dealTotal: 0, // how many open deals match dealQ
+  dealQ: '', // what the deal search box holds
+  chosenDeal: null, // the deal picked, kept listed while a search misses it
   deal: '',
   stages: [],
   personas: [],
@@ -59,11 +63,12 @@ async function start() {
     const [me, tax, deals] = await Promise.all([
       call(state.settings, 'GET', '/me'),
       call(state.settings, 'GET', '/taxonomy'),
-      call(state.settings, 'GET', `/deals${query({ status: 'open', owner: 'me', limit: 100 })}`),
+      call(state.settings, 'GET', `/deals${query({ status: 'open', owner: 'me', limit: dealPage })}`),
     ]);
     state.me = me;
     state.taxonomy = tax;
     state.deals = deals.items ?? [];
+    state.dealTotal = deals.total ?? state.deals.length;
   } catch (err) {
     renderFatal(err);
     return;
@@ -87,9 +92,33 @@ function known(facet, keys) {
   return (keys ?? []).filter((k) => state.taxonomy[facet]?.some((t) => t.key === k));
 }
 
+let dealTimer = 0;
+let dealSeq = 0;
+/** findDeals loads the open deals matching the deal search box, once
+ * typing pauses; a slower, older answer never replaces a newer one. */
+function findDeals(delay = 250) {
+  clearTimeout(dealTimer);
+  dealTimer = setTimeout(async () => {
+    const mine = ++dealSeq;
+    try {
+      const r = await call(state.settings, 'GET', `/deals${query({
+        status: 'open', owner: 'me', q: state.dealQ.trim(), limit: dealPage,
+      })}`);
+      if (mine !== dealSeq) return;
+      state.deals = r.items ?? [];
+      state.dealTotal = r.total ?? state.deals.length;
+    } catch (err) {
+      if (mine !== dealSeq) return;
+      state.message = { text: messageOf(err), ok: false };
+    }
+    render();
+  }, delay);
+}
+
 function chooseDeal(id) {
   state.deal = id;
-  const d = state.deals.find((x) => x.id === id);
+  const d = withChosen(state.deals, state.chosenDeal).find((x) => x.id === id);
+  state.chosenDeal = d ?? null;
   // A deal brings its stage and personas as filters, which stay changeable.
   state.stages = d ? known('stages', [d.stage]) : [];
   state.personas = d ? known('personas', d.personas) : [];
@@ -226,12 +255,20 @@ function optionsBox() {
 
 function render() {
   if (!state.me) return;
+  const hint = dealHint({ q: state.dealQ.trim(), shown: state.deals.length, total: state.dealTotal });
+  const listed = withChosen(state.deals, state.chosenDeal);
   const controls = h('div', { class: 'controls' },
+    // The search box shows once there are more deals than one list holds.
+    state.dealQ || state.dealTotal > state.deals.length
+      ? h('label', {}, 'Find a deal',
+        h('input', { id: 'deal-q', type: 'search', value: state.dealQ, placeholder: 'Name, account or CRM id', autocomplete: 'off',
+          oninput: (e) => { state.dealQ = e.target.value; findDeals(); } }))
+      : null,
     h('label', {}, 'Deal',
-      h('select', { id: 'deal', onchange: (e) => chooseDeal(e.target.value) },
-        h('option', { value: '' }, state.deals.length ? 'No deal' : 'No open deals'),
-        state.deals.map((d) => h('option', { value: d.id, selected: d.id === state.deal },
-          d.account && d.account !== d.name ? `${d.name} — ${d.account}` : d.name)))),
+      h('select', { id: 'deal', onchange: (e) => chooseDeal(e.target.value), 'aria-describedby': hint ? 'deal-hint' : null },
+        h('option', { value: '' }, listed.length ? 'No deal' : 'No open deals'),
+        listed.map((d) => h('option', { value: d.id, selected: d.id === state.deal }, dealLabel(d))))),
+    hint ? h('div', { class: 'hint', id: 'deal-hint', role: 'status' }, hint) : null,
     h('label', {}, 'Recipient',
       h('input', { id: 'recipient', type: 'email', value: state.recipient, placeholder: 'buyer@prospect.com',
         oninput: (e) => { state.recipient = e.target.value; } })),

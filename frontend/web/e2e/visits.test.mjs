@@ -89,7 +89,7 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     const page = await signIn(context, rep, `/assets/${asset.id}`);
     await page.getByRole('button', { name: 'Copy tracked link' }).click();
     const dialog = page.getByRole('dialog', { name: 'Copy tracked link' });
-    await dialog.getByLabel('Deal').selectOption({ label: 'Fabrikam data platform — Fabrikam' });
+    await dialog.getByLabel('Deal', { exact: true }).selectOption({ label: 'Fabrikam data platform — Fabrikam' });
     await dialog.getByLabel('Recipient email (optional)').fill('cto@fabrikam.example');
     await dialog.getByLabel('Require email to view').check();
     await dialog.getByLabel('Protect with a passcode').check();
