@@ -50,6 +50,19 @@ func text(s string) func(time.Time) ([]byte, error) {
 	return func(time.Time) ([]byte, error) { return []byte(strings.TrimLeft(s, "\n")), nil }
 }
 
+// demoDescriptions say what each demo asset is for and when to send it,
+// as a marketer would write them for reps.
+var demoDescriptions = map[string]string{
+	"acme-platform-overview.pptx": "The first meeting deck: the problem, the platform, three customer results. Send before a first call.",
+	"discovery-call.pptx":         "Questions and talk track for the discovery call, with the qualification checklist.",
+	"security-whitepaper.pdf":     "Architecture, controls and certifications for security reviews. Send when IT or a CISO joins the deal.",
+	"northwind-case-study.pdf":    "How Northwind Health cut forecast misses by a third in two quarters. Strongest in healthcare evaluations.",
+	"globex-battlecard.pdf":       "Where Acme wins against Globex, the traps to avoid and the questions to ask. For reps, not for prospects.",
+	"roi-guide.pdf":               "A worked ROI model the buyer can fill in with their own numbers, for the business case.",
+	"implementation-plan.pdf":     "The 90-day rollout plan, roles and milestones, to show a buyer what happens after they sign.",
+	"pricing-2026.csv":            "List prices and discount bands for 2026. Negotiation stage only.",
+}
+
 // demoAssets are the demo library: two decks and five documents made by
 // the generators (designed covers, headings, tables and charts, several
 // pages each, so thumbnails, previews and page analytics look real) and
@@ -151,8 +164,8 @@ func cmdDemo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer
 		if err != nil {
 			return fmt.Errorf("demo asset %s: %w", d.filename, err)
 		}
-		meta := stagecraft.AssetMeta{Title: d.title, Stages: d.stages, Personas: d.personas,
-			Industries: d.industries, Products: d.products, Tags: d.tags}
+		meta := stagecraft.AssetMeta{Title: d.title, Description: demoDescriptions[d.filename], Stages: d.stages,
+			Personas: d.personas, Industries: d.industries, Products: d.products, Tags: d.tags}
 		a, err := app.Library.CreateAsset(ctx, marketer, id, meta, f)
 		if err != nil {
 			return fmt.Errorf("demo asset %s: %w", d.filename, err)

@@ -75,6 +75,14 @@ func TestDemoAssets(t *testing.T) {
 
 // TestDemoLayout checks that no document's content runs into its
 // footer, at any length of month name.
+func TestDemoDescriptions(t *testing.T) {
+	for _, d := range demoAssets {
+		if demoDescriptions[d.filename] == "" {
+			t.Errorf("%s has no description", d.filename)
+		}
+	}
+}
+
 func TestDemoLayout(t *testing.T) {
 	docs := map[string]func(time.Time) *brochure{
 		"security": securityWhitepaper, "case study": northwindCaseStudy, "battlecard": globexBattlecard,
