@@ -56,10 +56,10 @@ var demoDescriptions = map[string]string{
 	"acme-platform-overview.pptx": "The first meeting deck: the problem, the platform, three customer results. Send before a first call.",
 	"discovery-call.pptx":         "Questions and talk track for the discovery call, with the qualification checklist.",
 	"security-whitepaper.pdf":     "Architecture, controls and certifications for security reviews. Send when IT or a CISO joins the deal.",
-	"northwind-case-study.pdf":    "How Northwind Health cut forecast misses by a third in two quarters. Strongest in healthcare evaluations.",
+	"northwind-case-study.pdf":    "How Northwind Health took forecast accuracy from 71% to 93% in two quarters. Strongest in healthcare evaluations.",
 	"globex-battlecard.pdf":       "Where Acme wins against Globex, the traps to avoid and the questions to ask. For reps, not for prospects.",
 	"roi-guide.pdf":               "A worked ROI model the buyer can fill in with their own numbers, for the business case.",
-	"implementation-plan.pdf":     "The 90-day rollout plan, roles and milestones, to show a buyer what happens after they sign.",
+	"implementation-plan.pdf":     "Two weeks from kickoff to the first forecast: milestones, owners and sign-off, to show what happens after they sign.",
 	"pricing-2026.csv":            "List prices and discount bands for 2026. Negotiation stage only.",
 }
 
