@@ -83,6 +83,12 @@ describe('accessibility', { skip: skip ?? false, timeout: 600_000 }, () => {
       await checkA11y(mk, `asset (${colorScheme})`);
       await visit(mk, '/analytics', (p) => p.getByRole('table', { name: 'Scorecard' }));
       await checkA11y(mk, `analytics (${colorScheme})`);
+      // The page and its charts take the scheme's colours.
+      assert.equal(await mk.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
+        colorScheme === 'dark' ? 'rgb(15, 19, 26)' : 'rgb(246, 247, 249)');
+      await mk.locator('path[fill="var(--chart-1)"]').first().waitFor();
+      assert.equal(await mk.locator('path[fill="var(--chart-1)"]').first().evaluate((el) => getComputedStyle(el).fill),
+        colorScheme === 'dark' ? 'rgb(129, 140, 248)' : 'rgb(67, 56, 202)');
       // The notifications popover and a dialog, open.
       await mk.getByRole('button', { name: /notifications/i }).click();
       await mk.getByRole('dialog', { name: 'Notifications' }).waitFor();
@@ -106,6 +112,8 @@ describe('accessibility', { skip: skip ?? false, timeout: 600_000 }, () => {
         await page.locator('[data-page="1"]').waitFor();
         await page.waitForLoadState('networkidle');
         await checkA11y(page, `viewer ${viewport.width}px (${colorScheme})`);
+        assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+          colorScheme === 'dark' ? 'rgb(15, 19, 26)' : 'rgb(242, 244, 247)');
         await page.goto(links.gated.url.replace(/^https?:\/\/[^/]+/, server.url));
         await page.locator('input[type="email"]').waitFor();
         await checkA11y(page, `viewer gate ${viewport.width}px (${colorScheme})`);

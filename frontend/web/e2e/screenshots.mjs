@@ -12,8 +12,8 @@ const server = await startServer({ demo: true });
 const browser = await launchBrowser();
 let failed = false;
 try {
-  const session = async (email, viewport = { width: 1360, height: 860 }) => {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const session = async (email, viewport = { width: 1360, height: 860 }, colorScheme = 'light') => {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
     await page.getByLabel('Email').fill(email);
@@ -28,6 +28,14 @@ try {
     await page.screenshot({ path: join(out, `${name}.png`) });
     console.log(`screenshots: ${name}.png`);
   };
+
+  // Thumbnails and page images exist once the demo's decks are converted.
+  const demoToken = await signIn(server, 'marketer@demo.stagecraft.dev', password);
+  for (let i = 0; i < 600; i++) {
+    const assets = await api(server, demoToken, 'GET', '/assets?limit=100');
+    if (assets.items.every((a) => a.preview.status !== 'pending' && a.index_status !== 'pending')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 
   const login = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage();
   await login.goto(`${server.url}/login`);
@@ -48,10 +56,28 @@ try {
   await mk.locator('tr[data-asset-id]').first().waitFor();
   await shot(mk, 'library');
   await mk.goto(`${server.url}/search?q=northwind`);
-  await mk.getByRole('article').first().getByRole('link').nth(1).click();
+  await mk.getByRole('article').first().getByRole('heading').getByRole('link').click();
   await mk.getByRole('heading', { name: 'Performance' }).waitFor();
   await mk.locator('canvas[data-page="1"]').waitFor();
   await shot(mk, 'asset');
+
+  // The same pages with the system set to dark mode.
+  const dark = await session('marketer@demo.stagecraft.dev', { width: 1360, height: 860 }, 'dark');
+  await dark.goto(`${server.url}/analytics`);
+  await dark.getByRole('table', { name: 'Scorecard' }).waitFor();
+  await shot(dark, 'analytics-dark');
+  await dark.goto(`${server.url}/search?q=platform+overview`);
+  await dark.getByRole('article').first().getByRole('heading').getByRole('link').click();
+  await dark.getByRole('heading', { name: 'Attention per page' }).waitFor();
+  await dark.locator('.page-image img').first().waitFor();
+  await dark.getByRole('heading', { name: 'Performance' }).evaluate((el) => { el.scrollIntoView(); window.scrollBy(0, -68); });
+  await shot(dark, 'asset-dark');
+  // Editing an asset's text in place.
+  await mk.getByRole('button', { name: 'Edit title, description and tags' }).click();
+  await mk.getByLabel('Tags').fill('healthcare');
+  await mk.getByLabel('Tags').press('Enter');
+  await mk.evaluate(() => window.scrollTo(0, 0));
+  await shot(mk, 'asset-edit');
 
   const admin = await session('admin@demo.stagecraft.dev');
   await admin.goto(`${server.url}/admin`);
