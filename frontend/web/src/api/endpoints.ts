@@ -59,7 +59,7 @@ export interface AssetListParams {
 }
 export const listAssets = (p: AssetListParams) => pageOf<Asset>('/assets', { ...p });
 export const getAsset = (id: string) => request<Asset>(`/assets/${id}`);
-export const listVersions = (id: string) => pageOf<AssetVersion>(`/assets/${id}/versions`, { limit: 100 });
+export const listVersions = (id: string, limit = 100, offset = 0) => pageOf<AssetVersion>(`/assets/${id}/versions`, { limit, offset });
 
 export interface AssetPatch {
   title?: string;
@@ -197,9 +197,9 @@ export const createUser = (u: { email: string; name: string; role: Role; passwor
 export const patchUser = (id: string, p: { name?: string; role?: Role; disabled?: boolean }) =>
   request<User>(`/users/${id}`, { method: 'PATCH', body: p });
 
-export const listTokens = () => pageOf<APIToken>('/api-tokens', { limit: 100 });
+export const listTokens = (limit = 100, offset = 0) => pageOf<APIToken>('/api-tokens', { limit, offset });
 /** listOrgTokens lists every live token of the organisation, with its owner (admins). */
-export const listOrgTokens = () => pageOf<APIToken>('/api-tokens', { user: 'all', limit: 100 });
+export const listOrgTokens = (limit = 100, offset = 0) => pageOf<APIToken>('/api-tokens', { user: 'all', limit, offset });
 export const createToken = (name: string) =>
   request<APIToken & { token: string }>('/api-tokens', { method: 'POST', body: { name } });
 export const revokeToken = (id: string) => request<undefined>(`/api-tokens/${id}`, { method: 'DELETE' });

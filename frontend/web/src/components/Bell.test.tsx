@@ -68,4 +68,24 @@ describe('Bell', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Notifications, none unread' })).toHaveFocus();
   });
+
+  it('shows older notifications a page at a time', async () => {
+    signIn(rep);
+    const calls = mockAPI({
+      'GET /api/v1/notifications': (url) => {
+        if (url.searchParams.get('unread') === 'true') return json({ items: [], unread: 0, next_cursor: null });
+        return url.searchParams.get('cursor') === 'c2'
+          ? json({ items: [{ ...older, id: 'n-old', title: 'Oldest of all' }], unread: 0, next_cursor: null })
+          : json({ items: [opened, older], unread: 0, next_cursor: 'c2' });
+      },
+    });
+    const user = userEvent.setup();
+    renderApp(<Bell />, { path: '/search' });
+    await user.click(await screen.findByRole('button', { name: 'Notifications, none unread' }));
+    await user.click(await screen.findByRole('button', { name: 'Older notifications' }));
+    expect(await screen.findByRole('button', { name: /Oldest of all/ })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Older(?!st)/ })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Older notifications' })).toBeNull();
+    expect(calls.at(-1)?.url.searchParams.get('cursor')).toBe('c2');
+  });
 });

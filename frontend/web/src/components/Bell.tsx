@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import * as api from '../api/endpoints';
@@ -31,9 +31,12 @@ export function Bell() {
     refetchOnWindowFocus: 'always',
     retry: false,
   });
-  const recent = useQuery({
+  // The ten latest, and older ones ten at a time on request.
+  const recent = useInfiniteQuery({
     queryKey: ['notifications', 'recent'],
-    queryFn: ({ signal }) => api.listNotifications({ limit: 10 }, signal),
+    queryFn: ({ signal, pageParam }) => api.listNotifications({ limit: 10, cursor: pageParam || undefined }, signal),
+    initialPageParam: '',
+    getNextPageParam: (p) => p.next_cursor || undefined,
     enabled: open,
     staleTime: 0,
   });
@@ -87,7 +90,7 @@ export function Bell() {
   };
 
   // Unread ones first show as they arrive; the recent list once loaded.
-  const items = recent.data?.items ?? unread.data?.items ?? [];
+  const items = recent.data?.pages.flatMap((p) => p.items) ?? unread.data?.items ?? [];
   return (
     <div className="menu bell" ref={box}>
       <button ref={button} className="bell-button" aria-haspopup="dialog" aria-expanded={open} aria-label={unreadLabel(count)}
@@ -127,6 +130,11 @@ export function Bell() {
                 </li>
               ))}
             </ul>
+          )}
+          {recent.hasNextPage && (
+            <button type="button" className="btn small ghost bell-more" disabled={recent.isFetchingNextPage} onClick={() => void recent.fetchNextPage()}>
+              {recent.isFetchingNextPage ? 'Loading…' : 'Older notifications'}
+            </button>
           )}
         </div>
       )}

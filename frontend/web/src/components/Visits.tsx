@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import * as api from '../api/endpoints';
@@ -67,14 +67,30 @@ export function VisitList({ visits, pageCount, currentID, showAsset }: {
 
 /** DealVisits is the latest prospect visits of a deal's shared links. */
 export function DealVisits({ dealID }: { dealID: string }) {
-  const q = useQuery({ queryKey: ['deal-visits', dealID], queryFn: () => api.dealVisits(dealID, { limit: 5 }), retry: false });
+  // The latest five first; older ones a page at a time on request.
+  const q = useInfiniteQuery({
+    queryKey: ['deal-visits', dealID],
+    queryFn: ({ pageParam }) => api.dealVisits(dealID, { limit: pageParam ? 20 : 5, cursor: pageParam || undefined }),
+    initialPageParam: '',
+    getNextPageParam: (p) => p.next_cursor || undefined,
+    retry: false,
+  });
+  const visits = q.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="panel" aria-labelledby="deal-visits-title">
       <h2 id="deal-visits-title">Recent visits</h2>
-      {q.error ? <ErrorState error={q.error} retry={() => void q.refetch()} /> : !q.data ? <Loading /> : !q.data.items.length ? (
+      {q.error ? <ErrorState error={q.error} retry={() => void q.refetch()} /> : !q.data ? <Loading /> : !visits.length ? (
         <p className="muted">No one has opened a link shared on this deal yet.</p>
       ) : (
-        <VisitList visits={q.data.items} pageCount={q.data.page_count} showAsset />
+        <>
+          <VisitList visits={visits} pageCount={q.data.pages[0]?.page_count} showAsset />
+          {q.hasNextPage && (
+            <button type="button" className="btn small" style={{ marginTop: 12 }} disabled={q.isFetchingNextPage}
+              onClick={() => void q.fetchNextPage()}>
+              {q.isFetchingNextPage ? 'Loading…' : 'Older visits'}
+            </button>
+          )}
+        </>
       )}
     </section>
   );

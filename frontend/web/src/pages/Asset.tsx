@@ -23,6 +23,8 @@ import { bytes, date, duration, interval, money, num, percent, plural, points, r
 import { label } from '../lib/taxonomy';
 import { useObjectURL } from '../lib/useObjectURL';
 import { TabPanel, Tabs, useTabs } from '../components/Tabs';
+import { MoreButton } from '../components/More';
+import { useMoreList } from '../api/more';
 
 const previewable = (a: Asset) => {
   const ct = a.current_version.content_type;
@@ -227,13 +229,14 @@ function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; edita
 }
 
 function Versions({ asset }: { asset: Asset }) {
-  const versions = useQuery({ queryKey: ['versions', asset.id, asset.current_version.id], queryFn: () => api.listVersions(asset.id) });
+  const versions = useMoreList(['versions', asset.id, asset.current_version.id], (limit, offset) => api.listVersions(asset.id, limit, offset), 50);
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
       {versions.error ? <ErrorState error={versions.error} /> : !versions.data ? <Loading /> : (
+        <>
         <ol className="deal-list" reversed>
-          {versions.data.items.map((v) => (
+          {versions.items.map((v) => (
             <li key={v.id} style={{ padding: '6px 0' }}>
               <div className="row">
                 <strong>v{v.number}</strong>
@@ -245,21 +248,24 @@ function Versions({ asset }: { asset: Asset }) {
             </li>
           ))}
         </ol>
+        <MoreButton list={versions} noun="versions" />
+        </>
       )}
     </section>
   );
 }
 
 function Links({ asset }: { asset: Asset }) {
-  const links = useQuery({ queryKey: ['links', asset.id], queryFn: () => api.listLinks({ asset_id: asset.id, limit: 20 }) });
+  const links = useMoreList(['links', asset.id], (limit, offset) => api.listLinks({ asset_id: asset.id, limit, offset }), 20);
   return (
     <section className="panel" aria-labelledby="links-title">
       <h2 id="links-title">Shared links</h2>
-      {links.error ? <ErrorState error={links.error} /> : !links.data ? <Loading /> : !links.data.items.length ? (
+      {links.error ? <ErrorState error={links.error} /> : !links.data ? <Loading /> : !links.items.length ? (
         <p className="muted">Not shared yet.</p>
       ) : (
+        <>
         <ul className="deal-list">
-          {links.data.items.map((l) => (
+          {links.items.map((l) => (
             <li key={l.id} style={{ padding: '6px 0' }}>
               <div className="row">
                 <Link to={`/links/${l.id}`}>{l.recipient_email ?? 'No recipient'}</Link>
@@ -274,6 +280,8 @@ function Links({ asset }: { asset: Asset }) {
             </li>
           ))}
         </ul>
+        <MoreButton list={links} noun="links" />
+        </>
       )}
     </section>
   );

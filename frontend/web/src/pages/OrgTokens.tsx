@@ -1,4 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMoreList } from '../api/more';
+import { MoreButton } from '../components/More';
 import * as api from '../api/endpoints';
 import type { APIToken } from '../api/types';
 import { useUser } from '../auth';
@@ -11,7 +13,7 @@ export function OrgTokens() {
   const me = useUser();
   const qc = useQueryClient();
   const toast = useToast();
-  const tokens = useQuery({ queryKey: ['api-tokens', 'all'], queryFn: api.listOrgTokens });
+  const tokens = useMoreList(['api-tokens', 'all'], (limit, offset) => api.listOrgTokens(limit, offset), 100);
   const revoke = useMutation({
     mutationFn: (t: APIToken) => api.revokeToken(t.id),
     onSuccess: (_, t) => {
@@ -37,12 +39,12 @@ export function OrgTokens() {
         <Alert error={revoke.error} />
       </div>
       {tokens.error ? <ErrorState error={tokens.error} retry={() => void tokens.refetch()} /> : !tokens.data ? <Loading /> :
-        !tokens.data.items.length ? <Empty title="No API tokens" icon="⚿">Nobody in the organisation has a token.</Empty> : (
+        !tokens.items.length ? <Empty title="No API tokens" icon="⚿">Nobody in the organisation has a token.</Empty> : (
           <div className="table-wrap">
             <table className="table stacked" aria-label="API tokens">
               <thead><tr><th>Name</th><th>Owner</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
               <tbody>
-                {tokens.data.items.map((t) => (
+                {tokens.items.map((t) => (
                   <tr key={t.id}>
                     <td className="first">{t.name}</td>
                     <td data-label="Owner">{t.owner?.email ?? '—'}{t.owner?.id === me.id && <span className="faint small"> (you)</span>}</td>
@@ -59,6 +61,7 @@ export function OrgTokens() {
                 ))}
               </tbody>
             </table>
+            <div style={{ padding: '0 12px 12px' }}><MoreButton list={tokens} noun="tokens" /></div>
           </div>
         )}
     </section>

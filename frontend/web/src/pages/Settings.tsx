@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { ApiError } from '../api/client';
 import * as api from '../api/endpoints';
@@ -7,6 +7,8 @@ import { Alert, Empty, ErrorState, Loading, TextField, copyText, useToast } from
 import { date, relativeTime } from '../lib/format';
 import { checkNewPassword, minPasswordLength, type NewPasswordErrors } from '../lib/password';
 import { NotificationSettings } from './NotificationSettings';
+import { useMoreList } from '../api/more';
+import { MoreButton } from '../components/More';
 
 export default function Settings() {
   const user = useUser();
@@ -83,7 +85,7 @@ export function ChangePassword() {
 function Tokens() {
   const qc = useQueryClient();
   const toast = useToast();
-  const tokens = useQuery({ queryKey: ['api-tokens'], queryFn: api.listTokens });
+  const tokens = useMoreList(['api-tokens'], (limit, offset) => api.listTokens(limit, offset), 100);
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const create = useMutation({
@@ -114,12 +116,12 @@ function Tokens() {
           Tokens let the Stagecraft browser extension and your scripts act as you. Treat them like passwords; revoke any you no longer use.
         </p>
         {tokens.error ? <ErrorState error={tokens.error} retry={() => void tokens.refetch()} /> : !tokens.data ? <Loading /> :
-          !tokens.data.items.length ? <Empty title="No tokens yet" icon="⚿" /> : (
+          !tokens.items.length ? <Empty title="No tokens yet" icon="⚿" /> : (
             <div className="table-wrap">
               <table className="table">
                 <thead><tr><th>Name</th><th>Token</th><th>Created</th><th>Last used</th><th /></tr></thead>
                 <tbody>
-                  {tokens.data.items.map((t) => (
+                  {tokens.items.map((t) => (
                     <tr key={t.id}>
                       <td>{t.name}</td>
                       <td><code>{t.prefix}…</code></td>
@@ -133,6 +135,7 @@ function Tokens() {
                   ))}
                 </tbody>
               </table>
+              <MoreButton list={tokens} noun="tokens" />
             </div>
           )}
         <Alert error={revoke.error} />
