@@ -4,10 +4,13 @@
 // retried, survive moving around the app, and ask before the tab closes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admin, api, launchBrowser, login, skipReason, startServer } from './harness.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { admin, api, launchBrowser, login, repoRoot, skipReason, startServer } from './harness.mjs';
 import { makePDF } from './pdf.mjs';
 
 const skip = skipReason();
+const docs = join(repoRoot, '..', 'shared', 'testdata', 'docs');
 const marketer = { email: 'mia@e2e.test', name: 'Mia Marketer', role: 'marketer', password: 'mia-password-1' };
 
 describe('library: editing and uploads', { skip: skip ?? false, timeout: 300_000 }, () => {
@@ -150,6 +153,29 @@ describe('library: editing and uploads', { skip: skip ?? false, timeout: 300_000
     await slow.getByText('Uploaded').waitFor();
     await slow.getByRole('link', { name: 'big.pdf' }).waitFor();
     assert.equal((await api(server, token, 'GET', '/assets?limit=100')).total, before + 1);
+    await page.context().close();
+  });
+
+  // Real decks and documents as users upload them, without a title: a
+  // generic title left in the file ("PowerPoint Presentation") is not
+  // taken; a meaningful one is.
+  const untitled = [
+    ['SampleShow.pptx', 'SlideShow Sample'],
+    ['smartart-simple.pptx', 'smartart simple'],
+    ['test.docx', 'python-docx was here!'],
+  ].filter(([f]) => existsSync(join(docs, f)));
+  test('uploads without a title get sensible names', { skip: untitled.length ? false : 'no documents in ../shared/testdata/docs' }, async () => {
+    const page = await signIn('/library');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'choose files' }).click();
+    await (await chooser).setFiles(untitled.map(([f]) => ({ name: f, mimeType: 'application/octet-stream', buffer: readFileSync(join(docs, f)) })));
+    for (const [f] of untitled) await page.getByRole('listitem').filter({ hasText: f }).getByText('Uploaded').waitFor();
+    // Titles settle once each file is indexed; the library polls meanwhile.
+    for (const [, want] of untitled) {
+      await page.locator('tr[data-asset-id]').getByRole('link', { name: want, exact: true }).waitFor({ timeout: 90_000 });
+    }
+    const titles = (await api(server, token, 'GET', '/assets?limit=100')).items.map((a) => a.title);
+    assert.ok(!titles.includes('PowerPoint Presentation'), `no generic title: ${titles.join(', ')}`);
     await page.context().close();
   });
 });
