@@ -153,6 +153,17 @@ describe('library: editing and uploads', { skip: skip ?? false, timeout: 300_000
     await slow.getByText('Uploaded').waitFor();
     await slow.getByRole('link', { name: 'big.pdf' }).waitFor();
     assert.equal((await api(server, token, 'GET', '/assets?limit=100')).total, before + 1);
+
+    // A new version on its way can be cancelled too; the current one stays.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    const row = page.locator(`tr[data-asset-id="${asset.id}"]`);
+    const chooser3 = page.waitForEvent('filechooser');
+    await row.getByRole('button', { name: 'New version' }).click();
+    await (await chooser3).setFiles([{ name: 'big-v2.pdf', mimeType: 'application/pdf', buffer: Buffer.from(big) }]);
+    await row.getByRole('button', { name: /^Cancel the new version of/ }).click();
+    await page.getByRole('status').filter({ hasText: 'cancelled; the current one stays' }).waitFor();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    assert.equal((await api(server, token, 'GET', `/assets/${asset.id}`)).current_version.number, 1);
     await page.context().close();
   });
 

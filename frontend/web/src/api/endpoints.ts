@@ -88,10 +88,10 @@ export function uploadAsset(file: File, meta: UploadMeta, onProgress?: (p: Uploa
   form.append('file', file, file.name);
   return upload<Asset>('/assets', form, onProgress, signal);
 }
-export function uploadVersion(id: string, file: File, onProgress?: (p: UploadProgress) => void) {
+export function uploadVersion(id: string, file: File, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal) {
   const form = new FormData();
   form.append('file', file, file.name);
-  return upload<Asset>(`/assets/${id}/versions`, form, onProgress);
+  return upload<Asset>(`/assets/${id}/versions`, form, onProgress, signal);
 }
 
 /** downloadURL asks for a short-lived URL of the current file, recording

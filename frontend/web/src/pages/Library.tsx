@@ -12,7 +12,7 @@ import { MultiSelect } from '../components/MultiSelect';
 import { Thumbnail } from '../components/Thumbnail';
 import { UploadList, useUploads } from '../components/Uploads';
 import { Empty, ErrorState, Loading, useToast } from '../components/ui';
-import { bytes, fromDateInput, relativeTime, toDateInput, plural } from '../lib/format';
+import { bytes, fromDateInput, percent, plural, relativeTime, toDateInput } from '../lib/format';
 import { TabPanel, Tabs, useTabs } from '../components/Tabs';
 
 const pageSize = 25;
@@ -105,15 +105,21 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
     },
     onError: (err) => toast(errorMessage(err), true),
   });
+  // The running version upload, so it can be cancelled.
+  const versionUpload = useRef<AbortController | null>(null);
   const newVersion = async (file: File) => {
+    const ctl = new AbortController();
+    versionUpload.current = ctl;
     setVersionProgress(0);
     try {
-      await api.uploadVersion(asset.id, file, (p) => setVersionProgress(p.loaded / p.total));
+      await api.uploadVersion(asset.id, file, (p) => setVersionProgress(p.loaded / p.total), ctl.signal);
       toast(`New version of “${asset.title}” uploaded.`);
       void qc.invalidateQueries({ queryKey: ['assets'] });
     } catch (err) {
-      toast(errorMessage(err), true);
+      if (ctl.signal.aborted) toast(`New version of “${asset.title}” cancelled; the current one stays.`);
+      else toast(`New version of “${asset.title}” not uploaded: ${errorMessage(err)}`, true);
     } finally {
+      versionUpload.current = null;
       setVersionProgress(null);
     }
   };
@@ -165,7 +171,11 @@ function Row({ asset, tax }: { asset: Asset; tax?: Taxonomy }) {
         {editing && <AssetEditDialog asset={asset} onClose={() => setEditing(false)} />}
         <input ref={fileInput} type="file" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) void newVersion(f); e.target.value = ''; }} />
         {versionProgress !== null ? (
-          <span className="small muted">Uploading {Math.round(versionProgress * 100)}%</span>
+          <span className="small muted row">
+            Uploading {percent(versionProgress)}
+            <button type="button" className="btn small ghost" aria-label={`Cancel the new version of ${asset.title}`}
+              onClick={() => versionUpload.current?.abort()}>Cancel</button>
+          </span>
         ) : (
           <div className="btn-row" style={{ flexDirection: 'column', alignItems: 'stretch', gap: 4 }}>
             <button className="btn small" onClick={() => setEditing(true)} aria-label={`Edit title, description and tags of ${asset.title}`}>Edit</button>
