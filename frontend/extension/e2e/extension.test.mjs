@@ -291,6 +291,11 @@ describe('browser extension', { skip: skip ?? false, timeout: 240_000 }, () => {
     const hint = p.getByRole('status').filter({ hasText: 'open deals' });
     await hint.getByText(/^Showing 50 of 62 open deals/).waitFor();
     await checkA11y(p, 'extension panel');
+    // In dark mode too, with the dark colours.
+    await p.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await p.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(23, 28, 37)');
+    await checkA11y(p, 'extension panel, dark');
+    await p.emulateMedia({ colorScheme: 'light' });
     await p.getByLabel('Find a deal').fill('zephyr');
     const select = p.getByLabel(/^Deal/);
     await p.waitForFunction(() => document.querySelectorAll('#deal option').length === 2);
