@@ -160,6 +160,25 @@ describe('accessibility', { skip: skip ?? false, timeout: 600_000 }, () => {
     await rep.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.ok(await share.evaluate((el) => el === document.activeElement), 'focus is back on the button that opened the dialog');
+
+    // The account menu: focus moves in, arrows move between items, Escape gives focus back.
+    const menuButton = rep.getByRole('button', { name: 'Account menu' });
+    await menuButton.focus();
+    await rep.keyboard.press('Enter');
+    const menu = rep.getByRole('menu', { name: 'Account' });
+    await menu.waitFor();
+    await checkA11y(rep, 'account menu');
+    const focused = () => rep.evaluate(() => document.activeElement?.textContent?.trim());
+    assert.match(await focused(), /password/);
+    await rep.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'Sign out');
+    await rep.keyboard.press('ArrowDown');
+    assert.match(await focused(), /password/, 'the arrows wrap');
+    await rep.keyboard.press('End');
+    assert.equal(await focused(), 'Sign out');
+    await rep.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert.ok(await menuButton.evaluate((el) => el === document.activeElement), 'focus is back on the menu button');
     await rep.context().close();
   });
 });

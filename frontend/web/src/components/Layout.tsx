@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth, useUser } from '../auth';
+import { nextTab } from '../lib/focus';
 import { Bell } from './Bell';
 import { ErrorBoundary } from './ErrorBoundary';
 import { UploadProvider, UploadStatus } from './Uploads';
@@ -27,12 +28,26 @@ function AccountMenu() {
     setMenuPath(pathname);
     setOpen(false);
   }
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const items = () => Array.from(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]:not([disabled])') ?? []);
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    if (refocus) button.current?.focus();
+  };
   useEffect(() => {
     if (!open) return;
+    // The WAI-ARIA menu pattern: focus moves to the first item.
+    items()[0]?.focus();
     const onDoc = (e: MouseEvent) => {
       if (!ref.current?.contains(e.target as Node)) setOpen(false);
     };
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close(true);
+      }
+    };
     document.addEventListener('mousedown', onDoc);
     document.addEventListener('keydown', onKey);
     return () => {
@@ -40,25 +55,42 @@ function AccountMenu() {
       document.removeEventListener('keydown', onKey);
     };
   }, [open]);
+  // Arrow keys, Home and End move between the items; Tab leaves the menu and closes it.
+  const onMenuKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'Tab') {
+      setOpen(false);
+      return;
+    }
+    const list = items();
+    const at = list.indexOf(document.activeElement as HTMLElement);
+    const n = nextTab(e.key, Math.max(0, at), list.length, true);
+    if (n === null) return;
+    e.preventDefault();
+    list[n]?.focus();
+  };
   return (
     <div className="menu" ref={ref}>
-      <button className="menu-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button ref={button} className="menu-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => { if (e.key === 'ArrowDown' && !open) { e.preventDefault(); setOpen(true); } }}>
         <span className="avatar" aria-hidden="true">{initials(user.name, user.email)}</span>
         <span className="who-name">{user.name || user.email}</span>
         <span aria-hidden="true">▾</span>
         <span className="sr-only">Account menu</span>
       </button>
       {open && (
-        <div className="menu-list" role="menu">
+        <div className="menu-list">
           <div className="who">
             <strong>{user.name || user.email}</strong>
             <small>{user.email}</small>
             <small>{roleLabel[user.role]}</small>
           </div>
-          <Link role="menuitem" to="/settings">Account, password &amp; API tokens</Link>
-          <button role="menuitem" disabled={leaving} onClick={() => { setLeaving(true); void signOut(); }}>
-            {leaving ? 'Signing out…' : 'Sign out'}
-          </button>
+          {/* eslint-disable-next-line jsx-a11y/interactive-supports-focus -- focus is on its items, as the menu pattern has it */}
+          <div role="menu" aria-label="Account" ref={menu} onKeyDown={onMenuKey}>
+            <Link role="menuitem" to="/settings" tabIndex={-1}>Account, password &amp; API tokens</Link>
+            <button role="menuitem" tabIndex={-1} disabled={leaving} onClick={() => { setLeaving(true); void signOut(); }}>
+              {leaving ? 'Signing out…' : 'Sign out'}
+            </button>
+          </div>
         </div>
       )}
     </div>
