@@ -4,7 +4,7 @@
 // a desktop and a phone. Keyboard use of tabs and dialogs is checked too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, humanUserAgent, launchBrowser, login, skipReason, startServer } from './harness.mjs';
+import { api, humanUserAgent, launchBrowser, login, openSession, skipReason, startServer } from './harness.mjs';
 import { checkA11y } from './axe.mjs';
 
 const skip = skipReason();
@@ -36,17 +36,7 @@ describe('accessibility', { skip: skip ?? false, timeout: 600_000 }, () => {
     await server?.stop();
   });
 
-  /** session signs in as email in a new context of the given colour scheme and size. */
-  const session = async (email, colorScheme, viewport = desktop) => {
-    const context = await browser.newContext({ viewport, colorScheme });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    return page;
-  };
+  const session = (email, colorScheme, viewport = desktop) => openSession(browser, server, { email, password }, { viewport, colorScheme });
 
   /** visit opens path and waits for what shows the page is drawn. */
   const visit = async (page, path, ready) => {

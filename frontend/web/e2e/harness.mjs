@@ -120,6 +120,21 @@ export async function login(server, email, password) {
   return (await api(server, null, 'POST', '/auth/login', { email, password })).token;
 }
 
+/** openSession signs user in through the login page, in a new browser
+ * context of the given size and colour scheme, and returns the page
+ * (at path, when given). */
+export async function openSession(browser, server, user, { viewport = { width: 1360, height: 860 }, colorScheme = 'light', path } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  if (path) await page.goto(server.url + path);
+  return page;
+}
+
 /** chromiumType is Playwright's chromium, resolved from the web app's
  * packages (the extension's tests use it too). */
 export async function chromiumType() {

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { admin, api, launchBrowser, login, repoRoot, skipReason, startServer } from './harness.mjs';
+import { admin, api, launchBrowser, login, openSession, repoRoot, skipReason, startServer } from './harness.mjs';
 import { makePDF } from './pdf.mjs';
 
 const skip = skipReason();
@@ -40,17 +40,7 @@ describe('library: editing and uploads', { skip: skip ?? false, timeout: 300_000
     }
   });
 
-  async function signIn(path) {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(marketer.email);
-    await page.getByLabel('Password').fill(marketer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    await page.goto(server.url + path);
-    return page;
-  }
+  const signIn = (path) => openSession(browser, server, marketer, { viewport: { width: 1360, height: 900 }, path });
 
   /** apiMessage is the message the API gives for a PATCH of the asset. */
   async function apiMessage(body) {

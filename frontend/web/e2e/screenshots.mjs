@@ -2,7 +2,7 @@
 // data, to docs/screenshots (run by `make screenshots`; not a test).
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { api, humanUserAgent, launchBrowser, login as signIn, repoRoot, startServer } from './harness.mjs';
+import { api, humanUserAgent, launchBrowser, login as signIn, openSession, repoRoot, startServer } from './harness.mjs';
 
 const out = process.env.SCREENSHOT_DIR ?? join(repoRoot, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -12,16 +12,8 @@ const server = await startServer({ demo: true });
 const browser = await launchBrowser();
 let failed = false;
 try {
-  const session = async (email, viewport = { width: 1360, height: 860 }, colorScheme = 'light') => {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    return page;
-  };
+  const session = (email, viewport = { width: 1360, height: 860 }, colorScheme = 'light') =>
+    openSession(browser, server, { email, password }, { viewport, colorScheme });
   const shot = async (page, name) => {
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(400); // charts settle
