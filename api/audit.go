@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -59,6 +60,11 @@ func toAuditEntryResponse(e *stagecraft.AuditEntry) AuditEntryResponse {
 // auditCSVPage is how many entries a CSV export reads at a time.
 const auditCSVPage = stagecraft.MaxAuditPage
 
+// csvExportTimeout bounds a CSV export, which may run far past the usual
+// request deadline: long enough for millions of entries, short enough that
+// a stuck query does not hold its connection for ever.
+const csvExportTimeout = 15 * time.Minute
+
 // handleAuditList handles GET /api/v1/audit (admin): the organisation's
 // audit log, newest first, as JSON pages or (format=csv) one CSV of every
 // entry matching the filters.
@@ -68,8 +74,9 @@ func (s *Server) handleAuditList(c *gin.Context) {
 		Error(c, err)
 		return
 	}
-	ctx := c.Request.Context()
 	if !csvOut {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+		defer cancel()
 		entries, next, err := s.Audit.FindAuditEntries(ctx, f)
 		if err != nil {
 			Error(c, err)
@@ -85,6 +92,8 @@ func (s *Server) handleAuditList(c *gin.Context) {
 		c.JSON(http.StatusOK, resp)
 		return
 	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), csvExportTimeout)
+	defer cancel()
 	// Read the first page before writing anything, so that an error can
 	// still be answered as one.
 	f.Limit = auditCSVPage
@@ -105,16 +114,20 @@ func (s *Server) handleAuditList(c *gin.Context) {
 				csvSafe(e.TargetID), e.IP, csvSafe(string(details))})
 		}
 		w.Flush()
+		// Each page goes out as it is read: the download starts at once and
+		// the server holds no more than a page.
+		c.Writer.Flush()
 		if next == "" || w.Error() != nil {
 			return
 		}
 		f.Cursor = next
 		entries, next, err = s.Audit.FindAuditEntries(ctx, f)
 		if err != nil {
-			// The header is sent: all that can be done is to stop short
-			// and log it.
-			loggerFrom(c).ErrorContext(ctx, "audit csv export", "error", err)
-			return
+			// The header is sent, so the status cannot say it. Cutting the
+			// connection makes the download fail where it stopped, rather
+			// than end as a file that looks whole but is not.
+			loggerFrom(c).ErrorContext(ctx, "audit csv export cut short", "error", err)
+			panic(http.ErrAbortHandler)
 		}
 	}
 }
@@ -122,7 +135,7 @@ func (s *Server) handleAuditList(c *gin.Context) {
 // auditFilter reads the query of GET /audit.
 func auditFilter(c *gin.Context, orgID string) (stagecraft.AuditFilter, bool, error) {
 	f := stagecraft.AuditFilter{OrgID: orgID, ActorID: c.Query("actor"), Action: c.Query("action"),
-		TargetID: c.Query("target"), Cursor: c.Query("cursor"), Limit: 50}
+		TargetID: c.Query("target"), Cursor: c.Query("cursor"), Limit: 20}
 	for name, v := range map[string]string{"actor": f.ActorID, "action": f.Action, "target": f.TargetID, "cursor": f.Cursor} {
 		if len(v) > 200 || !stagecraft.StorableText(v) {
 			return f, false, fieldError(name, "%s must be at most 200 characters of text.", name)
@@ -130,8 +143,10 @@ func auditFilter(c *gin.Context, orgID string) (stagecraft.AuditFilter, bool, er
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > stagecraft.MaxAuditPage {
-			return f, false, fieldError("limit", "limit must be a whole number from 1 to %d.", stagecraft.MaxAuditPage)
+		// Pages hold at most 100, as every list of the API (the CSV export
+		// reads larger pages of its own).
+		if err != nil || n < 1 || n > 100 {
+			return f, false, fieldError("limit", "limit must be a whole number from 1 to 100.")
 		}
 		f.Limit = n
 	}

@@ -69,11 +69,18 @@ type envConfig struct {
 	// queue starts the delivery queue, with outgoing URLs to this
 	// machine allowed (the tests' receivers).
 	queue bool
+	// audit wraps the audit service the server is given.
+	audit func(stagecraft.AuditService) stagecraft.AuditService
 }
 
 // withQueue runs the delivery queue (mail, Slack-format messages) as
 // serve does, with outgoing URLs to loopback allowed.
 func withQueue() envOption { return func(c *envConfig) { c.queue = true } }
+
+// withAudit wraps the server's audit service, to make it fail on cue.
+func withAudit(wrap func(stagecraft.AuditService) stagecraft.AuditService) envOption {
+	return func(c *envConfig) { c.audit = wrap }
+}
 
 func withMaxUpload(n int64) envOption { return func(c *envConfig) { c.maxUpload = n } }
 
@@ -145,6 +152,9 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	// Tests index on demand (indexAll) and wait for nothing longer.
 	e.worker.Poll = 10 * time.Millisecond
 	s := svc.API
+	if cfg.audit != nil {
+		s.Audit = cfg.audit(s.Audit)
+	}
 	h, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)

@@ -48,11 +48,20 @@ func (s *Server) requestContext(c *gin.Context) {
 	c.Request = c.Request.WithContext(stagecraft.NewContextWithClientIP(c.Request.Context(), c.ClientIP()))
 
 	defer func() {
-		if p := recover(); p != nil {
+		p := recover()
+		// http.ErrAbortHandler is a handler cutting its response short on
+		// purpose (a stream that failed after its status was sent): it is
+		// logged with the request and passed on, so net/http drops the
+		// connection and the client sees the response fail.
+		aborted := p == http.ErrAbortHandler //nolint:errorlint // a sentinel panic value, compared as net/http does
+		if p != nil && !aborted {
 			log.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 			if !c.Writer.Written() {
 				Error(c, stagecraft.Errorf(stagecraft.EINTERNAL, "Internal error (request %s).", id))
 			}
+		}
+		if aborted {
+			defer panic(p)
 		}
 		status := c.Writer.Status()
 		level := slog.LevelInfo
@@ -66,6 +75,10 @@ func (s *Server) requestContext(c *gin.Context) {
 		}
 		if u := currentUser(c); u != nil {
 			attrs = append(attrs, slog.String("user_id", u.ID), slog.String("org_id", u.OrgID))
+		}
+		if aborted {
+			level = slog.LevelError
+			attrs = append(attrs, slog.Bool("aborted", true))
 		}
 		log.Log(c.Request.Context(), level, "request", attrs...)
 	}()
