@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, buildQuery, parseError, request } from './client';
+import { wholeBody } from './endpoints';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -42,5 +43,21 @@ describe('request', () => {
   it('returns nothing for an accepted request without a body', async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response('', { status: 202 })));
     await expect(request('/auth/password-reset', { method: 'POST', body: { email: 'a@b.co' } })).resolves.toBeUndefined();
+  });
+});
+
+describe('wholeBody', () => {
+  it('passes a whole download through', async () => {
+    const b = await wholeBody(new Response('a,b\n1,2\n'));
+    expect(await b.text()).toBe('a,b\n1,2\n');
+  });
+  it('says plainly when the download was cut short', async () => {
+    const broken = new Response(new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('a,b\n'));
+        c.error(new TypeError('network error'));
+      },
+    }));
+    await expect(wholeBody(broken)).rejects.toThrow('The export stopped before the end, so nothing was saved. Try again.');
   });
 });

@@ -1,5 +1,5 @@
 // One function per API call the web app makes.
-import { request, fetchRaw, upload, type RequestOptions, type UploadProgress } from './client';
+import { ApiError, request, fetchRaw, upload, type RequestOptions, type UploadProgress } from './client';
 import type {
   APIToken, Asset, AssetDetail, AssetStatus, AssetVersion, AuditPage, Deal, EventType, Link, NotificationPage,
   NotificationSettings, OrgSettings, Page, Recommendation, Role, Scorecard, SearchResult, Session, Taxonomy, User,
@@ -185,7 +185,18 @@ export interface AnalyticsParams {
 export const scorecard = (p: AnalyticsParams) => request<Scorecard>('/analytics/assets', { query: { ...p } });
 export async function scorecardCSV(p: AnalyticsParams): Promise<Blob> {
   const res = await fetchRaw('/analytics/assets', { query: { ...p, format: 'csv' } });
-  return res.blob();
+  return wholeBody(res);
+}
+
+/** wholeBody reads a download to its end. A server that fails part-way
+ * drops the connection, and that is said plainly: no partial file is
+ * saved as if it were whole. */
+export async function wholeBody(res: Response): Promise<Blob> {
+  try {
+    return await res.blob();
+  } catch {
+    throw new ApiError(0, 'incomplete', 'The export stopped before the end, so nothing was saved. Try again.');
+  }
 }
 export const assetAnalytics = (id: string, p: AnalyticsParams = {}) =>
   request<AssetDetail>(`/analytics/assets/${id}`, { query: { ...p } });
@@ -221,5 +232,5 @@ export async function listAudit(p: AuditParams & { limit?: number; cursor?: stri
 }
 export async function auditCSV(p: AuditParams): Promise<Blob> {
   const res = await fetchRaw('/audit', { query: { ...p, format: 'csv' } });
-  return res.blob();
+  return wholeBody(res);
 }
