@@ -142,6 +142,9 @@ type slide struct {
 	file  string // ppt/slides/<file>
 	paras []string
 	notes string
+	// tree, when set, is the slide's whole shape tree, written as it is
+	// instead of paras and a slide number.
+	tree string
 }
 
 // shape returns a p:sp with one paragraph per text.
@@ -170,10 +173,13 @@ func pptx(title string, slides ...slide) []part {
 		id := "rId" + string(rune('a'+i))
 		ids.WriteString(`<p:sldId id="` + string(rune('0'+i)) + `56" r:id="` + id + `"/>`)
 		presRels = append(presRels, id+" slide slides/"+s.file)
+		tree := s.tree
+		if tree == "" {
+			tree = shape(s.paras...) +
+				`<p:sp><p:txBody><a:p><a:fld id="{1}" type="slidenum"><a:t>` + string(rune('1'+i)) + `</a:t></a:fld></a:p></p:txBody></p:sp>`
+		}
 		parts = append(parts, part{"ppt/slides/" + s.file,
-			xmlHead + `<p:sld ` + drawingNS + `><p:cSld><p:spTree>` + shape(s.paras...) +
-				`<p:sp><p:txBody><a:p><a:fld id="{1}" type="slidenum"><a:t>` + string(rune('1'+i)) + `</a:t></a:fld></a:p></p:txBody></p:sp>` +
-				`</p:spTree></p:cSld></p:sld>`})
+			xmlHead + `<p:sld ` + drawingNS + `><p:cSld><p:spTree>` + tree + `</p:spTree></p:cSld></p:sld>`})
 		slideRels := []string{"rId1 slideLayout ../slideLayouts/slideLayout1.xml"}
 		if s.notes != "" {
 			notes := "notesSlide" + strings.TrimPrefix(s.file, "slide")

@@ -14,25 +14,11 @@ type rawSlide struct{ file, tree string }
 // core title title.
 func deck(t testing.TB, title string, slides ...rawSlide) []byte {
 	t.Helper()
-	parts := []part{
-		contentTypes("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
-		rels("_rels/.rels", "rId1 officeDocument ppt/presentation.xml",
-			"rId2 http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties docProps/core.xml"),
-		core(title),
+	s := make([]slide, len(slides))
+	for i, r := range slides {
+		s[i] = slide{file: r.file, tree: r.tree}
 	}
-	var ids strings.Builder
-	var presRels []string
-	for i, s := range slides {
-		id := "rId" + string(rune('a'+i))
-		ids.WriteString(`<p:sldId id="` + string(rune('0'+i)) + `56" r:id="` + id + `"/>`)
-		presRels = append(presRels, id+" slide slides/"+s.file)
-		parts = append(parts, part{"ppt/slides/" + s.file,
-			xmlHead + `<p:sld ` + drawingNS + `><p:cSld><p:spTree>` + s.tree + `</p:spTree></p:cSld></p:sld>`})
-	}
-	parts = append(parts,
-		rels("ppt/_rels/presentation.xml.rels", presRels...),
-		part{"ppt/presentation.xml", xmlHead + `<p:presentation ` + drawingNS + `><p:sldIdLst>` + ids.String() + `</p:sldIdLst></p:presentation>`})
-	return zipBytes(t, parts...)
+	return zipBytes(t, pptx(title, s...)...)
 }
 
 // placeholder returns a shape holding a placeholder of type typ ("" for

@@ -22,8 +22,8 @@ const pdfPageHeight = 792
 
 // textPDF returns a PDF with one page per element of pages and, if title
 // is not "", that Info title. It is written here rather than with
-// internal/pdfgen, whose pages set one size of type, so that the sizes and
-// places of lines are the test's own.
+// internal/pdfgen, which lays out designed pages, so that each line's size,
+// exact baseline and turn (margin stamps) are the test's own.
 func textPDF(title string, pages ...[]pdfText) []byte {
 	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", "",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"}

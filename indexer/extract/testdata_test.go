@@ -29,10 +29,10 @@ func detect(t testing.TB, path string) string {
 	return library.Detect(head[:n], filepath.Base(path))
 }
 
-// TestExtractSharedDocs runs Extract on every shared document: each must
-// finish within the timeout with a Result or an *Error with a message.
-// The expectations were checked by hand with pdftotext, pdfinfo and unzip.
-func TestExtractSharedDocs(t *testing.T) {
+// sharedDocsExtractor lists the shared test documents and returns an
+// Extractor able to read them, skipping the test when either is missing.
+func sharedDocsExtractor(t *testing.T) ([]os.DirEntry, *Extractor) {
+	t.Helper()
 	entries, err := os.ReadDir(sharedDocs)
 	if errors.Is(err, os.ErrNotExist) {
 		t.Skipf("%s not present: no shared test documents", sharedDocs)
@@ -43,6 +43,14 @@ func TestExtractSharedDocs(t *testing.T) {
 	if !x.HasPDFTools() {
 		t.Skip("pdftotext not installed: apt-get install poppler-utils")
 	}
+	return entries, x
+}
+
+// TestExtractSharedDocs runs Extract on every shared document: each must
+// finish within the timeout with a Result or an *Error with a message.
+// The expectations were checked by hand with pdftotext, pdfinfo and unzip.
+func TestExtractSharedDocs(t *testing.T) {
+	entries, x := sharedDocsExtractor(t)
 
 	type want struct {
 		kind     Kind     // "" for success

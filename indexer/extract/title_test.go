@@ -3,10 +3,8 @@ package extract
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stagecraft/stagecraft"
 )
@@ -16,16 +14,7 @@ import (
 // Extract gives, or over the file name alone when the file cannot be read.
 // Each title was checked by hand against the document.
 func TestDefaultTitleSharedDocs(t *testing.T) {
-	entries, err := os.ReadDir(sharedDocs)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s not present: no shared test documents", sharedDocs)
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	x := New(Limits{Timeout: 20 * time.Second})
-	if !x.HasPDFTools() {
-		t.Skip("pdftotext not installed: apt-get install poppler-utils")
-	}
+	entries, x := sharedDocsExtractor(t)
 	wants := map[string]string{
 		// A resume template: its first heading is the section "Objective".
 		"60316.docx": "60316",
