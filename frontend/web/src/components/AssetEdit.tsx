@@ -60,27 +60,37 @@ export function TagInput({ label, value, onChange, error, hint }: {
   );
 }
 
+/** usePatchAsset saves a change to an asset: the asset's page shows the
+ * answer at once, lists and searches refresh, and "Saved." is said. A
+ * failure goes to onError (a toast when none is given). */
+export function usePatchAsset(id: string, { onSaved, onError }: { onSaved?: () => void; onError?: (err: unknown) => void } = {}) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  return useMutation({
+    mutationFn: (p: AssetPatch) => api.patchAsset(id, p),
+    onSuccess: (a) => {
+      qc.setQueryData(['asset', a.id], a);
+      void qc.invalidateQueries({ queryKey: ['assets'] });
+      void qc.invalidateQueries({ queryKey: ['search'] });
+      toast('Saved.');
+      onSaved?.();
+    },
+    onError: onError ?? ((err) => toast(errorMessage(err), true)),
+  });
+}
+
 /** AssetEditForm changes an asset's title, description and tags, with
  * the API's rules and messages beside each field; only what changed is
  * sent. */
 export function AssetEditForm({ asset, onDone, autoFocus = true }: { asset: Asset; onDone: () => void; autoFocus?: boolean }) {
-  const qc = useQueryClient();
-  const toast = useToast();
   const [title, setTitle] = useState(asset.title);
   const [description, setDescription] = useState(asset.description);
   const [tags, setTags] = useState(asset.tags);
   const [errors, setErrors] = useState<FieldErrors>({});
   const form = useRef<HTMLFormElement>(null);
   const descID = useId();
-  const save = useMutation({
-    mutationFn: (p: AssetPatch) => api.patchAsset(asset.id, p),
-    onSuccess: (a) => {
-      qc.setQueryData(['asset', a.id], a);
-      void qc.invalidateQueries({ queryKey: ['assets'] });
-      void qc.invalidateQueries({ queryKey: ['search'] });
-      toast('Saved.');
-      onDone();
-    },
+  const save = usePatchAsset(asset.id, {
+    onSaved: onDone,
     onError: (err) => {
       const field = fieldOf(err instanceof ApiError ? err.field : undefined, errorMessage(err));
       setErrors({ [field]: errorMessage(err) });

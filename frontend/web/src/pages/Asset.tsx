@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { fetchBlob } from '../api/client';
@@ -10,14 +10,14 @@ import { PageBars } from '../components/PageBars';
 import { attentionBars } from '../lib/visits';
 import { useAuth } from '../auth';
 import { AssetActions } from '../components/AssetActions';
-import { AssetEditForm } from '../components/AssetEdit';
+import { AssetEditForm, usePatchAsset } from '../components/AssetEdit';
 import { IndexBadge, PreviewBadge, StatusBadge, TermChips } from '../components/Badges';
 import { PageImages } from '../components/PageImages';
 import { UsageChart } from '../components/Charts';
 import { MultiSelect } from '../components/MultiSelect';
 import { PdfPreview } from '../components/PdfPreview';
 import { Thumbnail } from '../components/Thumbnail';
-import { Empty, ErrorState, Loading, PencilIcon, useToast } from '../components/ui';
+import { Empty, ErrorState, Loading, PencilIcon } from '../components/ui';
 import { errorMessage } from '../api/client';
 import { bytes, date, duration, interval, money, num, percent, plural, points, relativeTime } from '../lib/format';
 import { label } from '../lib/taxonomy';
@@ -175,17 +175,7 @@ const facets: { facet: FacetName; key: keyof AssetPatch & keyof Asset; title: st
 ];
 
 function Details({ asset, tax, editable }: { asset: Asset; tax?: Taxonomy; editable: boolean }) {
-  const qc = useQueryClient();
-  const toast = useToast();
-  const patch = useMutation({
-    mutationFn: (p: AssetPatch) => api.patchAsset(asset.id, p),
-    onSuccess: (a) => {
-      qc.setQueryData(['asset', a.id], a);
-      void qc.invalidateQueries({ queryKey: ['assets'] });
-      toast('Saved.');
-    },
-    onError: (err) => toast(errorMessage(err), true),
-  });
+  const patch = usePatchAsset(asset.id);
   const v = asset.current_version;
   return (
     <section className="panel" aria-labelledby="details-title">
