@@ -120,6 +120,17 @@ export async function login(server, email, password) {
   return (await api(server, null, 'POST', '/auth/login', { email, password })).token;
 }
 
+/** uploadAsset sends a file as the API's multipart upload, with the
+ * other form fields given (title, stages…), and returns the asset. */
+export async function uploadAsset(server, token, name, bytes, type, fields = {}) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([bytes], { type }), name);
+  const r = await fetch(`${server.url}/api/v1/assets`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  if (r.status !== 201) throw new Error(`upload ${name}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
 /** openSession signs user in through the login page, in a new browser
  * context of the given size and colour scheme, and returns the page
  * (at path, when given). */

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { admin, api, launchBrowser, login, openSession, repoRoot, skipReason, startServer } from './harness.mjs';
+import { admin, api, launchBrowser, login, openSession, repoRoot, skipReason, startServer, uploadAsset } from './harness.mjs';
 import { makePDF } from './pdf.mjs';
 
 const skip = skipReason();
@@ -24,12 +24,8 @@ describe('library: editing and uploads', { skip: skip ?? false, timeout: 300_000
     const adminToken = await login(server, admin.email, admin.password);
     await api(server, adminToken, 'POST', '/users', marketer);
     token = await login(server, marketer.email, marketer.password);
-    const form = new FormData();
-    form.append('title', 'Pricing sheet');
-    form.append('file', new Blob([makePDF('Pricing', [['Pricing', 'Plans and prices.']])], { type: 'application/pdf' }), 'pricing.pdf');
-    const r = await fetch(`${server.url}/api/v1/assets`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
-    assert.equal(r.status, 201, await r.clone().text());
-    asset = await r.json();
+    asset = await uploadAsset(server, token, 'pricing.pdf', makePDF('Pricing', [['Pricing', 'Plans and prices.']]), 'application/pdf',
+      { title: 'Pricing sheet' });
     browser = await launchBrowser();
   });
   after(async () => {

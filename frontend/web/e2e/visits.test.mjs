@@ -6,23 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { admin, api, humanUserAgent, launchBrowser, login, screenshotDir, skipReason, startServer } from './harness.mjs';
+import { admin, api, humanUserAgent, launchBrowser, login, screenshotDir, skipReason, startServer, uploadAsset } from './harness.mjs';
 import { makePDF } from './pdf.mjs';
 
 const skip = skipReason();
 const rep = { email: 'rosa@e2e.test', name: 'Rosa Rep', role: 'rep', password: 'rosa-password-1' };
 const title = 'Data residency brief';
 const passcode = 'north-42';
-
-/** upload sends a file as the multipart upload of the API. */
-async function upload(server, token, name, bytes) {
-  const form = new FormData();
-  form.append('title', title);
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), name);
-  const r = await fetch(`${server.url}/api/v1/assets`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
-  assert.equal(r.status, 201, await r.clone().text());
-  return r.json();
-}
 
 /** waitFor polls until check returns a value, or fails after ms. */
 async function waitFor(what, check, ms = 90_000) {
@@ -55,11 +45,11 @@ describe('links, visits and the bell', { skip: skip ?? false, timeout: 300_000 }
     await api(server, token, 'PUT', '/deals/E2E-V1', {
       name: 'Fabrikam data platform', account: 'Fabrikam', amount: 50000, stage: 'evaluation', owner_email: rep.email,
     });
-    asset = await upload(server, token, 'residency.pdf', makePDF(title, [
+    asset = await uploadAsset(server, token, 'residency.pdf', makePDF(title, [
       [title, 'Where your data lives, and who can reach it.'],
       ['Regions', 'EU, US and APAC regions, chosen per workspace.'],
       ['Keys', 'Customer-managed keys in every region.'],
-    ]));
+    ]), 'application/pdf', { title });
     repToken = await login(server, rep.email, rep.password);
     browser = await launchBrowser();
   });
